@@ -1,0 +1,100 @@
+"""scikit-learn's common estimator checks over every public skmml estimator.
+
+Estimators are discovered automatically: every class listed in the
+``__all__`` of a public ``skmml`` subpackage that derives from
+``BaseEstimator``. Subpackages that need torch are skipped when torch is not
+installed. A check may be listed in ``EXPECTED_FAILED_CHECKS`` only with a
+written reason.
+"""
+
+import importlib
+import inspect
+import pkgutil
+
+import pytest
+from sklearn.base import BaseEstimator
+from sklearn.utils.estimator_checks import parametrize_with_checks
+
+import skmml
+
+TORCH_SUBPACKAGES = {"losses", "neural"}
+
+
+def _public_subpackages():
+    for info in pkgutil.iter_modules(skmml.__path__):
+        if info.name.startswith("_") or info.name in {"tests", "demo"}:
+            continue
+        yield info.name
+
+
+def all_estimators():
+    """Return ``[(name, class)]`` for every public skmml estimator."""
+    found = {}
+    for sub in _public_subpackages():
+        if sub in TORCH_SUBPACKAGES:
+            try:
+                importlib.import_module("torch")
+                importlib.import_module("skorch")
+            except ImportError:
+                continue
+        module = importlib.import_module(f"skmml.{sub}")
+        for name in getattr(module, "__all__", []):
+            obj = getattr(module, name)
+            if (
+                inspect.isclass(obj)
+                and issubclass(obj, BaseEstimator)
+                and not inspect.isabstract(obj)
+            ):
+                found[name] = obj
+    return sorted(found.items())
+
+
+def _instances(name, cls):
+    """Instances to check: default construction unless a factory says more."""
+    factory = INSTANCE_FACTORIES.get(name)
+    return factory() if factory is not None else [cls()]
+
+
+def _concatenator_instances():
+    from sklearn.preprocessing import StandardScaler
+
+    from skmml.compose import MultiModalConcatenator
+
+    return [
+        MultiModalConcatenator([("all", "passthrough", slice(None))]),
+        MultiModalConcatenator(
+            [("first", StandardScaler(), [0]), ("rest", "passthrough", slice(1, None))]
+        ),
+    ]
+
+
+# Estimators that need constructor arguments or cheap settings for the checks.
+INSTANCE_FACTORIES = {
+    "MultiModalConcatenator": _concatenator_instances,
+}
+
+# {class name: {check name: reason}}
+EXPECTED_FAILED_CHECKS = {}
+
+
+def _expected_failed_checks(estimator):
+    return EXPECTED_FAILED_CHECKS.get(type(estimator).__name__, {})
+
+
+ESTIMATORS = [inst for name, cls in all_estimators() for inst in _instances(name, cls)]
+
+
+def test_discovery_finds_the_foundation_estimators():
+    names = {name for name, _ in all_estimators()}
+    assert "MultiModalConcatenator" in names
+
+
+@parametrize_with_checks(ESTIMATORS, expected_failed_checks=_expected_failed_checks)
+def test_sklearn_compatible_estimator(estimator, check):
+    check(estimator)
+
+
+@pytest.mark.parametrize("name", sorted(EXPECTED_FAILED_CHECKS))
+def test_every_expected_failure_has_a_reason(name):
+    for check, reason in EXPECTED_FAILED_CHECKS[name].items():
+        assert isinstance(reason, str) and len(reason) > 20, (name, check)
