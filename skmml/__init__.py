@@ -10,7 +10,9 @@ import importlib
 __version__ = "0.1.0.dev0"
 
 # public name -> (module, needs torch)
-_LAZY_ATTRS = {}
+_LAZY_ATTRS = {
+    "MultiModalConcatenator": ("skmml.compose", False),
+}
 
 __all__ = sorted(_LAZY_ATTRS)
 

@@ -63,7 +63,9 @@ def _concatenator_instances():
     return [
         MultiModalConcatenator([("all", "passthrough", slice(None))]),
         MultiModalConcatenator(
-            [("first", StandardScaler(), [0]), ("rest", "passthrough", slice(1, None))]
+            [("first", "passthrough", [0]), ("all", StandardScaler(), slice(None))],
+            block_weighting="unit_variance",
+            missing="impute",
         ),
     ]
 
