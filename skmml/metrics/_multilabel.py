@@ -1,0 +1,599 @@
+"""Multi-label evaluation metrics on indicator matrices.
+
+Bipartition metrics compare a predicted indicator matrix ``Y_pred`` with
+``Y_true``; ranking metrics compare real-valued scores ``Y_score`` (higher
+means more relevant) with ``Y_true``. Every quantity that scikit-learn also
+provides is computed so that it equals scikit-learn's value, including the
+treatment of tied scores and of rows without any relevant label.
+"""
+
+import numpy as np
+import scipy.sparse as sp
+from sklearn.metrics import f1_score
+
+from ..utils import check_multilabel_indicator
+
+# ---------------------------------------------------------------------------
+# validation helpers
+
+
+def _check_sample_weight(sample_weight, n_samples):
+    """Return ``sample_weight`` as a float array of shape (n_samples,) or None."""
+    if sample_weight is None:
+        return None
+    try:
+        weights = np.asarray(sample_weight, dtype=np.float64)
+    except (TypeError, ValueError) as exc:
+        raise ValueError(
+            f"sample_weight must be an array of numbers; could not convert it ({exc})."
+        ) from None
+    if weights.ndim != 1 or weights.shape[0] != n_samples:
+        raise ValueError(
+            f"sample_weight must have shape ({n_samples},), one weight per "
+            f"sample; got shape {weights.shape}."
+        )
+    if not np.all(np.isfinite(weights)):
+        raise ValueError("sample_weight contains NaN or infinity.")
+    if np.any(weights < 0):
+        raise ValueError("sample_weight must be non-negative.")
+    if weights.sum() == 0:
+        raise ValueError("sample_weight sums to zero; at least one must be > 0.")
+    return weights
+
+
+def _check_shapes(Y_true, Y_other, other_name):
+    if Y_true.shape != Y_other.shape:
+        raise ValueError(
+            f"Y_true and {other_name} have different shapes: {Y_true.shape} "
+            f"vs {Y_other.shape}; both must be (n_samples, n_labels)."
+        )
+
+
+def _check_bipartition(Y_true, Y_pred, sample_weight):
+    """Validate a pair of indicator matrices (dense or CSR) and the weights."""
+    Y_true = check_multilabel_indicator(Y_true, name="Y_true", accept_sparse=True)
+    Y_pred = check_multilabel_indicator(Y_pred, name="Y_pred", accept_sparse=True)
+    _check_shapes(Y_true, Y_pred, "Y_pred")
+    return Y_true, Y_pred, _check_sample_weight(sample_weight, Y_true.shape[0])
+
+
+def _check_ranking(Y_true, Y_score, sample_weight):
+    """Validate ``Y_true`` (made dense boolean) and dense float scores."""
+    Y_true = check_multilabel_indicator(
+        Y_true, name="Y_true", accept_sparse=False, dtype=bool
+    )
+    if sp.issparse(Y_score):
+        Y_score = Y_score.toarray()
+    try:
+        Y_score = np.asarray(Y_score, dtype=np.float64)
+    except (TypeError, ValueError) as exc:
+        raise ValueError(
+            "Y_score must be a 2-D array of real-valued scores of shape "
+            f"(n_samples, n_labels); could not convert it ({exc}). The output "
+            "of predict_proba for a multi-label forest or k-NN is a list of "
+            "(n_samples, 2) arrays: stack the positive-class columns first, "
+            "e.g. np.column_stack([p[:, 1] for p in proba])."
+        ) from None
+    if Y_score.ndim == 3:
+        raise ValueError(
+            f"Y_score must be 2-D (n_samples, n_labels); got shape "
+            f"{Y_score.shape}. This looks like the per-label output of "
+            "predict_proba (a list of (n_samples, 2) arrays): stack the "
+            "positive-class columns first, e.g. "
+            "np.column_stack([p[:, 1] for p in proba])."
+        )
+    if Y_score.ndim != 2:
+        raise ValueError(
+            f"Y_score must be a 2-D array of shape (n_samples, n_labels); got "
+            f"{Y_score.ndim} dimension(s) and shape {Y_score.shape}."
+        )
+    _check_shapes(Y_true, Y_score, "Y_score")
+    if not np.all(np.isfinite(Y_score)):
+        raise ValueError("Y_score contains NaN or infinity.")
+    return Y_true, Y_score, _check_sample_weight(sample_weight, Y_true.shape[0])
+
+
+def _average(values, sample_weight):
+    return float(np.average(values, weights=sample_weight))
+
+
+# ---------------------------------------------------------------------------
+# bipartition metrics
+
+
+def _mismatches_per_row(Y_true, Y_pred):
+    """Number of labels on which each row of the two matrices differ."""
+    if sp.issparse(Y_true) or sp.issparse(Y_pred):
+        diff = abs(sp.csr_matrix(Y_true) - sp.csr_matrix(Y_pred))
+        return np.asarray(diff.sum(axis=1)).ravel()
+    return np.count_nonzero(Y_true != Y_pred, axis=1)
+
+
+def hamming_loss(Y_true, Y_pred, *, sample_weight=None):
+    r"""Fraction of the label assignments that are wrong.
+
+    Parameters
+    ----------
+    Y_true : {array-like, sparse matrix} of shape (n_samples, n_labels)
+        True binary indicator matrix.
+    Y_pred : {array-like, sparse matrix} of shape (n_samples, n_labels)
+        Predicted binary indicator matrix.
+    sample_weight : array-like of shape (n_samples,), default=None
+        Non-negative sample weights.
+
+    Returns
+    -------
+    loss : float
+        Between 0 (perfect) and 1; lower is better. Equals
+        :func:`sklearn.metrics.hamming_loss`.
+
+    Notes
+    -----
+    With :math:`N` samples, :math:`|C|` labels, true label set :math:`Y_i`,
+    predicted set :math:`\Theta_i` and :math:`\oplus` the exclusive or
+    (Pouyanfar et al., 2018, Sec. IV-B):
+
+    .. math:: HL = \frac{1}{N} \sum_{i=1}^{N} \frac{|Y_i \oplus \Theta_i|}{|C|}
+
+    References
+    ----------
+    .. [1] S. Pouyanfar, T. Wang and S.-C. Chen, "A multi-label multimodal
+       deep learning framework for imbalanced data classification", IEEE
+       MIPR 2019.
+
+    Examples
+    --------
+    >>> from skmml.metrics import hamming_loss
+    >>> hamming_loss([[1, 0, 1], [0, 1, 0]], [[1, 1, 1], [0, 1, 0]])
+    0.1666...
+    """
+    Y_true, Y_pred, weights = _check_bipartition(Y_true, Y_pred, sample_weight)
+    mismatches = _mismatches_per_row(Y_true, Y_pred)
+    return _average(mismatches, weights) / Y_true.shape[1]
+
+
+def subset_accuracy(Y_true, Y_pred, *, sample_weight=None):
+    r"""Fraction of samples whose whole label set is predicted exactly.
+
+    Parameters
+    ----------
+    Y_true : {array-like, sparse matrix} of shape (n_samples, n_labels)
+        True binary indicator matrix.
+    Y_pred : {array-like, sparse matrix} of shape (n_samples, n_labels)
+        Predicted binary indicator matrix.
+    sample_weight : array-like of shape (n_samples,), default=None
+        Non-negative sample weights.
+
+    Returns
+    -------
+    score : float
+        Between 0 and 1 (perfect). Equals :func:`sklearn.metrics.accuracy_score`
+        on indicator matrices (also called exact match ratio).
+
+    Notes
+    -----
+    .. math:: \text{SubsetAcc} = \frac{1}{N}\sum_{i=1}^{N}[\![Y_i = \Theta_i]\!]
+
+    Examples
+    --------
+    >>> from skmml.metrics import subset_accuracy
+    >>> subset_accuracy([[1, 0, 1], [0, 1, 0]], [[1, 1, 1], [0, 1, 0]])
+    0.5
+    """
+    Y_true, Y_pred, weights = _check_bipartition(Y_true, Y_pred, sample_weight)
+    exact = _mismatches_per_row(Y_true, Y_pred) == 0
+    return _average(exact, weights)
+
+
+def _f1(Y_true, Y_pred, average, sample_weight, zero_division):
+    Y_true, Y_pred, weights = _check_bipartition(Y_true, Y_pred, sample_weight)
+    n_labels = Y_true.shape[1]
+    if n_labels == 1:
+        # scikit-learn reads a single column as a *binary* target (micro-F1
+        # would then average over classes 0 and 1); an extra empty column
+        # keeps it multi-label and ``labels`` leaves that column out.
+        stack = sp.hstack if sp.issparse(Y_true) else np.hstack
+        pad = np.zeros((Y_true.shape[0], 1), dtype=Y_true.dtype)
+        Y_true = stack([Y_true, pad])
+        stack = sp.hstack if sp.issparse(Y_pred) else np.hstack
+        Y_pred = stack([Y_pred, pad])
+    return f1_score(
+        Y_true,
+        Y_pred,
+        labels=np.arange(n_labels),
+        average=average,
+        sample_weight=weights,
+        zero_division=zero_division,
+    )
+
+
+_F1_PARAMS = """
+    Parameters
+    ----------
+    Y_true : {array-like, sparse matrix} of shape (n_samples, n_labels)
+        True binary indicator matrix.
+    Y_pred : {array-like, sparse matrix} of shape (n_samples, n_labels)
+        Predicted binary indicator matrix.
+    sample_weight : array-like of shape (n_samples,), default=None
+        Non-negative sample weights.
+    zero_division : {0.0, 1.0, np.nan, "warn"}, default=0.0
+        Value of an F1 whose precision and recall are both undefined (no
+        true and no predicted positive). Passed to
+        :func:`sklearn.metrics.f1_score`; the default returns 0.0 without an
+        ``UndefinedMetricWarning``.
+"""
+
+
+def micro_f1(Y_true, Y_pred, *, sample_weight=None, zero_division=0.0):
+    r"""F1 of the true/false positives and false negatives pooled over labels.
+
+    {params}
+    Returns
+    -------
+    score : float
+        Between 0 and 1 (perfect). Equals
+        ``sklearn.metrics.f1_score(..., average="micro")``.
+
+    Notes
+    -----
+    With :math:`TP_j, FP_j, FN_j` counted on label :math:`j`
+    (Pouyanfar et al., 2018, Sec. IV-B):
+
+    .. math:: F1_{micro} = \frac{2 \sum_j TP_j}
+              {2 \sum_j TP_j + \sum_j FP_j + \sum_j FN_j}
+
+    References
+    ----------
+    .. [1] S. Pouyanfar, T. Wang and S.-C. Chen, "A multi-label multimodal
+       deep learning framework for imbalanced data classification", IEEE
+       MIPR 2019.
+
+    Examples
+    --------
+    >>> from skmml.metrics import micro_f1
+    >>> micro_f1([[1, 0, 1], [0, 1, 0]], [[1, 1, 1], [0, 1, 0]])
+    0.8571...
+    """
+    return _f1(Y_true, Y_pred, "micro", sample_weight, zero_division)
+
+
+def macro_f1(Y_true, Y_pred, *, sample_weight=None, zero_division=0.0):
+    r"""Unweighted mean of the per-label F1 scores.
+
+    {params}
+    Returns
+    -------
+    score : float
+        Between 0 and 1 (perfect). Equals
+        ``sklearn.metrics.f1_score(..., average="macro")``. Every label counts
+        equally, so rare labels weigh as much as frequent ones.
+
+    Notes
+    -----
+    .. math:: F1_{macro} = \frac{1}{|C|} \sum_{j=1}^{|C|}
+              \frac{2 TP_j}{2 TP_j + FP_j + FN_j}
+
+    Examples
+    --------
+    >>> from skmml.metrics import macro_f1
+    >>> macro_f1([[1, 0, 1], [0, 1, 0]], [[1, 1, 1], [0, 1, 0]])
+    0.8888...
+    """
+    return _f1(Y_true, Y_pred, "macro", sample_weight, zero_division)
+
+
+def weighted_f1(Y_true, Y_pred, *, sample_weight=None, zero_division=0.0):
+    r"""Mean of the per-label F1 scores weighted by each label's support.
+
+    {params}
+    Returns
+    -------
+    score : float
+        Between 0 and 1 (perfect). Equals
+        ``sklearn.metrics.f1_score(..., average="weighted")``.
+
+    Notes
+    -----
+    With :math:`n_j` the number of samples whose true set contains label
+    :math:`j`:
+
+    .. math:: F1_{weighted} = \sum_{j} \frac{n_j}{\sum_k n_k} F1_j
+
+    Examples
+    --------
+    >>> from skmml.metrics import weighted_f1
+    >>> weighted_f1([[1, 0, 1], [1, 1, 0]], [[1, 1, 1], [0, 1, 0]])
+    0.75
+    """
+    return _f1(Y_true, Y_pred, "weighted", sample_weight, zero_division)
+
+
+def example_f1(Y_true, Y_pred, *, sample_weight=None, zero_division=0.0):
+    r"""Mean over samples of the F1 between true and predicted label sets.
+
+    {params}
+    Returns
+    -------
+    score : float
+        Between 0 and 1 (perfect). Equals
+        ``sklearn.metrics.f1_score(..., average="samples")``.
+
+    Notes
+    -----
+    .. math:: F1_{example} = \frac{1}{N} \sum_{i=1}^{N}
+              \frac{2 |Y_i \cap \Theta_i|}{|Y_i| + |\Theta_i|}
+
+    A sample with an empty true *and* predicted set scores
+    ``zero_division`` (0.0 by default; MULAN counts it as 1.0, pass
+    ``zero_division=1.0`` for that convention).
+
+    Examples
+    --------
+    >>> from skmml.metrics import example_f1
+    >>> example_f1([[1, 0, 1], [0, 1, 0]], [[1, 1, 1], [0, 1, 0]])
+    0.9
+    """
+    return _f1(Y_true, Y_pred, "samples", sample_weight, zero_division)
+
+
+def per_label_f1(Y_true, Y_pred, *, sample_weight=None, zero_division=0.0):
+    """F1 score of each label.
+
+    {params}
+    Returns
+    -------
+    scores : ndarray of shape (n_labels,)
+        F1 of each column. Equals ``sklearn.metrics.f1_score(...,
+        average=None)``.
+
+    Examples
+    --------
+    >>> from skmml.metrics import per_label_f1
+    >>> per_label_f1([[1, 0, 1], [0, 1, 0]], [[1, 1, 1], [0, 1, 0]])
+    array([1.        , 0.66666667, 1.        ])
+    """
+    return _f1(Y_true, Y_pred, None, sample_weight, zero_division)
+
+
+for _func in (micro_f1, macro_f1, weighted_f1, example_f1, per_label_f1):
+    _func.__doc__ = _func.__doc__.replace("{params}", _F1_PARAMS.strip("\n")[4:] + "\n")
+del _func
+
+
+# ---------------------------------------------------------------------------
+# ranking metrics
+
+
+def _rank_counts(Y_true, Y_score):
+    """Tie-aware rank counts of every label of every sample.
+
+    Returns ``n_above`` and ``n_rel_above`` of shape (n_samples, n_labels):
+    the number of labels, resp. relevant labels, whose score is >= the
+    label's own score (the label itself included). Ties thus give every
+    tied label the worst rank of its group, which is how scikit-learn's
+    ranking metrics resolve ties.
+    """
+    n_samples, n_labels = Y_score.shape
+    order = np.argsort(-Y_score, axis=1)
+    sorted_scores = np.take_along_axis(Y_score, order, axis=1)
+    sorted_rel = np.take_along_axis(Y_true, order, axis=1)
+    # position of the last member of each tie group, propagated backwards
+    positions = np.arange(n_labels)
+    is_last = np.ones((n_samples, n_labels), dtype=bool)
+    is_last[:, :-1] = sorted_scores[:, :-1] != sorted_scores[:, 1:]
+    group_end = np.where(is_last, positions, n_labels)
+    group_end = np.minimum.accumulate(group_end[:, ::-1], axis=1)[:, ::-1]
+    sorted_n_above = group_end + 1
+    rel_cumsum = np.cumsum(sorted_rel, axis=1)
+    sorted_n_rel_above = np.take_along_axis(rel_cumsum, group_end, axis=1)
+    n_above = np.empty_like(sorted_n_above)
+    n_rel_above = np.empty_like(sorted_n_rel_above)
+    np.put_along_axis(n_above, order, sorted_n_above, axis=1)
+    np.put_along_axis(n_rel_above, order, sorted_n_rel_above, axis=1)
+    return n_above, n_rel_above
+
+
+_RANKING_PARAMS = """
+    Parameters
+    ----------
+    Y_true : {array-like, sparse matrix} of shape (n_samples, n_labels)
+        True binary indicator matrix.
+    Y_score : array-like of shape (n_samples, n_labels)
+        Real-valued scores, higher meaning more likely relevant: the output
+        of ``decision_function`` or the positive-class probabilities of
+        ``predict_proba``.
+    sample_weight : array-like of shape (n_samples,), default=None
+        Non-negative sample weights.
+"""
+
+
+def mean_average_precision(Y_true, Y_score, *, sample_weight=None):
+    r"""Mean over samples of the average precision of the label ranking.
+
+    {params}
+    Returns
+    -------
+    score : float
+        Between 0 and 1 (perfect); higher is better. Equals
+        :func:`sklearn.metrics.label_ranking_average_precision_score`.
+
+    Notes
+    -----
+    Pouyanfar et al. (2018, Sec. IV-B) define MAP as "the average of the
+    Average Precision (AP) over all the instances". For sample :math:`i`
+    with relevant set :math:`Y_i` and :math:`\text{rank}_i(j)` the number of
+    labels scored at least as high as :math:`j`:
+
+    .. math:: AP_i = \frac{1}{|Y_i|} \sum_{j \in Y_i}
+              \frac{|\{k \in Y_i : \text{rank}_i(k) \le \text{rank}_i(j)\}|}
+              {\text{rank}_i(j)}, \qquad MAP = \frac{1}{N}\sum_i AP_i
+
+    Tied scores share the worst rank of their group. A sample **without any
+    relevant label scores 1.0**, as in scikit-learn; on imbalanced data this
+    inflates MAP, so to leave such samples out pass
+    ``sample_weight=Y_true.sum(axis=1) > 0``.
+
+    References
+    ----------
+    .. [1] S. Pouyanfar, T. Wang and S.-C. Chen, "A multi-label multimodal
+       deep learning framework for imbalanced data classification", IEEE
+       MIPR 2019.
+
+    Examples
+    --------
+    >>> from skmml.metrics import mean_average_precision
+    >>> Y_true = [[1, 0, 0], [0, 0, 1]]
+    >>> Y_score = [[0.75, 0.5, 1.0], [1.0, 0.2, 0.1]]
+    >>> mean_average_precision(Y_true, Y_score)  # (1/2 + 1/3) / 2
+    0.4166...
+    """
+    Y_true, Y_score, weights = _check_ranking(Y_true, Y_score, sample_weight)
+    n_above, n_rel_above = _rank_counts(Y_true, Y_score)
+    n_relevant = Y_true.sum(axis=1)
+    precision_sum = np.where(Y_true, n_rel_above / n_above, 0.0).sum(axis=1)
+    ap = np.ones(Y_true.shape[0])
+    has_relevant = n_relevant > 0
+    ap[has_relevant] = precision_sum[has_relevant] / n_relevant[has_relevant]
+    return _average(ap, weights)
+
+
+def ranking_loss(Y_true, Y_score, *, sample_weight=None):
+    r"""Fraction of (relevant, irrelevant) label pairs ranked in the wrong order.
+
+    {params}
+    Returns
+    -------
+    loss : float
+        Between 0 (perfect) and 1; lower is better. Equals
+        :func:`sklearn.metrics.label_ranking_loss`.
+
+    Notes
+    -----
+    With :math:`\bar Y_i` the irrelevant labels of sample :math:`i` and
+    :math:`f_{ij}` the scores:
+
+    .. math:: RL = \frac{1}{N} \sum_{i} \frac{|\{(j, k) \in Y_i \times
+              \bar Y_i : f_{ij} \le f_{ik}\}|}{|Y_i| \, |\bar Y_i|}
+
+    A tie between a relevant and an irrelevant label counts as a wrongly
+    ordered pair. Samples whose labels are all relevant or all irrelevant
+    have no pair and contribute 0, as in scikit-learn.
+
+    References
+    ----------
+    .. [1] M.-L. Zhang and Z.-H. Zhou, "A review on multi-label learning
+       algorithms", IEEE TKDE 26(8), 2014.
+
+    Examples
+    --------
+    >>> from skmml.metrics import ranking_loss
+    >>> Y_true = [[1, 0, 0], [0, 0, 1]]
+    >>> Y_score = [[0.75, 0.5, 1.0], [1.0, 0.2, 0.1]]
+    >>> ranking_loss(Y_true, Y_score)  # (1/2 + 2/2) / 2
+    0.75
+    """
+    Y_true, Y_score, weights = _check_ranking(Y_true, Y_score, sample_weight)
+    n_above, n_rel_above = _rank_counts(Y_true, Y_score)
+    n_relevant = Y_true.sum(axis=1)
+    n_pairs = n_relevant * (Y_true.shape[1] - n_relevant)
+    # irrelevant labels scored >= each relevant one
+    n_wrong = np.where(Y_true, n_above - n_rel_above, 0).sum(axis=1)
+    loss = np.zeros(Y_true.shape[0])
+    has_pairs = n_pairs > 0
+    loss[has_pairs] = n_wrong[has_pairs] / n_pairs[has_pairs]
+    return _average(loss, weights)
+
+
+def coverage(Y_true, Y_score, *, sample_weight=None):
+    r"""Mean depth of the ranking needed to cover all relevant labels.
+
+    {params}
+    Returns
+    -------
+    coverage : float
+        Between 1 and n_labels for samples with a relevant label (0 for
+        samples without one); lower is better. Equals
+        :func:`sklearn.metrics.coverage_error`.
+
+    Notes
+    -----
+    With :math:`\text{rank}_i(j)` the number of labels scored at least as
+    high as :math:`j` (so tied labels share the worst rank):
+
+    .. math:: \text{coverage} = \frac{1}{N} \sum_{i}
+              \max_{j \in Y_i} \text{rank}_i(j)
+
+    This follows scikit-learn's ``coverage_error``, not the MULAN / Zhang &
+    Zhou (2014) definition, which is this value minus one: skmml matches
+    scikit-learn wherever both compute the same quantity, and the
+    1-based count reads directly as "how many top labels to keep". Subtract
+    1 to compare with MULAN tables. Samples without any relevant label
+    contribute 0.
+
+    References
+    ----------
+    .. [1] M.-L. Zhang and Z.-H. Zhou, "A review on multi-label learning
+       algorithms", IEEE TKDE 26(8), 2014.
+
+    Examples
+    --------
+    >>> from skmml.metrics import coverage
+    >>> Y_true = [[1, 0, 0], [0, 0, 1]]
+    >>> Y_score = [[0.75, 0.5, 1.0], [1.0, 0.2, 0.1]]
+    >>> coverage(Y_true, Y_score)  # (2 + 3) / 2
+    2.5
+    """
+    Y_true, Y_score, weights = _check_ranking(Y_true, Y_score, sample_weight)
+    # every label scored >= the lowest relevant score must be kept; a row
+    # without relevant labels gets +inf there and so a depth of 0
+    lowest_relevant = np.where(Y_true, Y_score, np.inf).min(axis=1, keepdims=True)
+    depth = np.count_nonzero(Y_score >= lowest_relevant, axis=1)
+    return _average(depth, weights)
+
+
+def one_error(Y_true, Y_score, *, sample_weight=None):
+    r"""Fraction of samples whose top-ranked label is not relevant.
+
+    {params}
+    Returns
+    -------
+    error : float
+        Between 0 (perfect) and 1; lower is better.
+
+    Notes
+    -----
+    .. math:: \text{OneError} = \frac{1}{N} \sum_{i}
+              [\![\arg\max_j f_{ij} \notin Y_i]\!]
+
+    **Ties:** when several labels share the top score, the sample counts
+    as an error unless *all* of them are relevant. This resolves ties
+    against the predictor, like scikit-learn's ranking metrics do, does not
+    depend on the column order, and keeps a constant scorer from looking
+    good. A sample without any relevant label is always an error (its top
+    label cannot be relevant); pass ``sample_weight=Y_true.sum(axis=1) > 0``
+    to leave such samples out.
+
+    References
+    ----------
+    .. [1] M.-L. Zhang and Z.-H. Zhou, "A review on multi-label learning
+       algorithms", IEEE TKDE 26(8), 2014.
+
+    Examples
+    --------
+    >>> from skmml.metrics import one_error
+    >>> Y_true = [[1, 0, 0], [0, 0, 1], [1, 1, 0]]
+    >>> Y_score = [[0.75, 0.5, 1.0], [0.1, 0.2, 0.9], [0.5, 0.5, 0.1]]
+    >>> one_error(Y_true, Y_score)
+    0.3333...
+    """
+    Y_true, Y_score, weights = _check_ranking(Y_true, Y_score, sample_weight)
+    is_top = Y_score == Y_score.max(axis=1, keepdims=True)
+    error = np.any(is_top & ~Y_true, axis=1)
+    return _average(error, weights)
+
+
+for _func in (mean_average_precision, ranking_loss, coverage, one_error):
+    _func.__doc__ = _func.__doc__.replace(
+        "{params}", _RANKING_PARAMS.strip("\n")[4:] + "\n"
+    )
+del _func
