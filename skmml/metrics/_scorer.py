@@ -34,6 +34,10 @@ _SCORERS = {
     "neg_coverage": (coverage, False, True),
 }
 
+# Long-tail scorers, kept out of multilabel_scoring(): they need an estimator
+# exposing label_counts_ (see make_long_tail_scorer).
+_LONG_TAIL_SCORERS = ("head_macro_f1", "medium_macro_f1", "tail_macro_f1")
+
 
 def _positive_proba(estimator, proba):
     """Turn a per-label list of ``predict_proba`` arrays into (n, n_labels).
@@ -149,8 +153,10 @@ def get_scorer(scoring):
         One of ``"micro_f1"``, ``"macro_f1"``, ``"example_f1"``,
         ``"weighted_f1"``, ``"subset_accuracy"``, ``"neg_hamming_loss"``,
         ``"neg_ranking_loss"``, ``"mean_average_precision"``,
-        ``"neg_one_error"``, ``"neg_coverage"``; any other string is looked
-        up with :func:`sklearn.metrics.get_scorer`. A callable, or None, is
+        ``"neg_one_error"``, ``"neg_coverage"``, or one of the long-tail
+        scorers ``"head_macro_f1"``, ``"medium_macro_f1"``,
+        ``"tail_macro_f1"``; any other string is looked up with
+        :func:`sklearn.metrics.get_scorer`. A callable, or None, is
         returned as is (like scikit-learn).
 
     Returns
@@ -176,6 +182,13 @@ def get_scorer(scoring):
     and they do not take part in metadata routing (pass ``sample_weight``
     directly when calling one).
 
+    The long-tail scorers are ``make_long_tail_scorer(group)`` with its
+    defaults: macro-F1 over the labels of one frequency group, the groups
+    being computed from the ``label_counts_`` of the fitted estimator (wrap
+    any classifier in :class:`LabelCountingClassifier` to get it), hence
+    from the training part of each CV fold. They are not part of
+    :func:`multilabel_scoring`.
+
     Examples
     --------
     >>> import numpy as np
@@ -198,12 +211,18 @@ def get_scorer(scoring):
         )
     if scoring in _SCORERS:
         return _make(scoring)
+    if scoring in _LONG_TAIL_SCORERS:
+        # lazy: _long_tail imports this module
+        from ._long_tail import make_long_tail_scorer
+
+        return make_long_tail_scorer(scoring.split("_")[0])
     try:
         return _sklearn_get_scorer(scoring)
     except ValueError:
         raise ValueError(
             f"{scoring!r} is not a valid scoring value. skmml multi-label "
-            f"scorers: {sorted(_SCORERS)}; other names are looked up in "
+            f"scorers: {sorted(_SCORERS) + list(_LONG_TAIL_SCORERS)}; other "
+            "names are looked up in "
             "sklearn.metrics.get_scorer_names()."
         ) from None
 
