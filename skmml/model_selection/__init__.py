@@ -1,5 +1,11 @@
-"""Cross-validation splitters for multi-label data."""
+"""Multi-label cross-validation splitters and per-label threshold tuning."""
 
 from ._iterative import IterativeStratifiedKFold, multilabel_train_test_split
+from ._threshold import FixedMultiLabelThresholdClassifier, MultiLabelThresholdTuner
 
-__all__ = ["IterativeStratifiedKFold", "multilabel_train_test_split"]
+__all__ = [
+    "FixedMultiLabelThresholdClassifier",
+    "IterativeStratifiedKFold",
+    "MultiLabelThresholdTuner",
+    "multilabel_train_test_split",
+]

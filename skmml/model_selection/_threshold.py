@@ -1,0 +1,1150 @@
+"""Per-label decision thresholds of multi-label classifiers: fixed or tuned by CV."""
+
+import numbers
+import time
+import warnings
+
+import numpy as np
+import scipy.sparse as sp
+from sklearn.base import BaseEstimator, ClassifierMixin, MetaEstimatorMixin, clone
+from sklearn.exceptions import ConvergenceWarning, NotFittedError
+from sklearn.model_selection import (
+    KFold,
+    StratifiedKFold,
+    StratifiedShuffleSplit,
+    check_cv,
+)
+from sklearn.utils import _safe_indexing, get_tags
+from sklearn.utils.metaestimators import available_if
+from sklearn.utils.multiclass import type_of_target
+from sklearn.utils.parallel import Parallel, delayed
+from sklearn.utils.validation import check_is_fitted, indexable
+
+from ..metrics._scorer import _ranking_response
+from ..metrics._scorer import get_scorer as _get_scorer
+from ..utils import check_multilabel_indicator
+
+__all__ = ["FixedMultiLabelThresholdClassifier", "MultiLabelThresholdTuner"]
+
+_RESPONSE_METHODS = ("auto", "predict_proba", "decision_function")
+# Threshold matching the wrapped estimator's own predict for each response.
+_DEFAULT_THRESHOLD = {"predict_proba": 0.5, "decision_function": 0.0}
+# Objectives computed from per-label confusion counts (fast paths).
+_SEPARABLE = ("f1", "macro_f1", "weighted_f1", "neg_hamming_loss")
+_COUNT_BASED = _SEPARABLE + ("micro_f1",)
+# Objectives of per-sample label sets, evaluated vectorised over the grid.
+_ROWWISE = ("example_f1", "subset_accuracy")
+_FAST = _COUNT_BASED + _ROWWISE
+# Coordinate ascent stops after this many sweeps over the labels at most.
+_MAX_SWEEPS = 20
+# An improvement smaller than this does not move a threshold (ensures the
+# ascent terminates and ties keep the current value).
+_TOL = 1e-12
+
+
+# --------------------------------------------------------------------------
+# Helpers shared by both estimators
+# --------------------------------------------------------------------------
+
+
+def _estimator_has(attr):
+    """Check for ``available_if``: the fitted, else the given, estimator has attr."""
+
+    def check(self):
+        estimator = getattr(self, "estimator_", self.estimator)
+        getattr(estimator, attr)  # raises AttributeError if missing
+        return True
+
+    return check
+
+
+def _resolve_response_method(estimator, response_method):
+    """Name of the method whose output is thresholded."""
+    if not isinstance(response_method, str) or response_method not in (
+        _RESPONSE_METHODS
+    ):
+        raise ValueError(
+            f"response_method must be one of {list(_RESPONSE_METHODS)}; got "
+            f"{response_method!r}."
+        )
+    candidates = (
+        ("predict_proba", "decision_function")
+        if response_method == "auto"
+        else (response_method,)
+    )
+    for name in candidates:
+        if hasattr(estimator, name):
+            return name
+    raise ValueError(
+        f"estimator {type(estimator).__name__} has no method "
+        f"{' or '.join(candidates)}; a classifier with predict_proba or "
+        f"decision_function is required (response_method={response_method!r})."
+    )
+
+
+def _n_rows(value):
+    """Number of rows of an array-like fit parameter, or None."""
+    shape = getattr(value, "shape", None)
+    if shape is not None:
+        return shape[0] if len(shape) > 0 else None
+    if isinstance(value, list | tuple):
+        return len(value)
+    return None
+
+
+def _slice_params(params, indices, n_samples):
+    """Rows ``indices`` of every per-sample fit parameter; others unchanged."""
+    return {
+        key: _safe_indexing(value, indices) if _n_rows(value) == n_samples else value
+        for key, value in params.items()
+    }
+
+
+def _label_scores(estimator, X, method, *, multilabel, n_labels, pos_label):
+    """Scores of shape (n_samples, n_labels) of a fitted estimator.
+
+    For a 1-D binary target the single column is the score of ``pos_label``.
+    """
+    if multilabel:
+        scores = _ranking_response(estimator, X, (method,))
+        if scores.shape[1] != n_labels and n_labels == 1 and scores.shape[1] == 2:
+            # a one-column Y fitted as a binary target: column of class 1
+            return _binary_column(estimator, scores, 1)
+        if scores.shape[1] != n_labels:
+            raise ValueError(
+                f"{type(estimator).__name__}.{method} returned scores for "
+                f"{scores.shape[1]} label(s) while y has {n_labels}."
+            )
+        return np.asarray(scores, dtype=np.float64)
+    scores = getattr(estimator, method)(X)
+    scores = np.asarray(scores.toarray() if sp.issparse(scores) else scores)
+    if method == "decision_function":
+        if scores.ndim == 2 and scores.shape[1] == 1:
+            scores = scores.ravel()
+        if scores.ndim != 1:
+            raise ValueError(
+                f"{type(estimator).__name__}.decision_function returned shape "
+                f"{scores.shape} for a binary target; expected (n_samples,)."
+            )
+        return scores.astype(np.float64).reshape(-1, 1)
+    if scores.ndim != 2:
+        raise ValueError(
+            f"{type(estimator).__name__}.predict_proba returned shape "
+            f"{scores.shape}; expected (n_samples, n_classes)."
+        )
+    return _binary_column(estimator, scores, pos_label)
+
+
+def _binary_column(estimator, proba, pos_label):
+    """Column of ``pos_label`` in a binary ``predict_proba``, as (n, 1)."""
+    classes = getattr(estimator, "classes_", None)
+    classes = None if classes is None else np.asarray(classes)
+    if classes is None or classes.ndim != 1 or classes.shape[0] != proba.shape[1]:
+        if proba.shape[1] != 2:
+            raise ValueError(
+                f"predict_proba returned {proba.shape[1]} column(s) and the "
+                "estimator exposes no classes_ to locate the positive class."
+            )
+        column = proba[:, 1]
+    else:
+        where = np.flatnonzero(classes == pos_label)
+        # a model fitted without the positive class never predicts it
+        column = proba[:, where[0]] if where.size else np.zeros(proba.shape[0])
+    return np.asarray(column, dtype=np.float64).reshape(-1, 1)
+
+
+def _check_bool(value, name):
+    if not isinstance(value, bool | np.bool_):
+        raise ValueError(f"{name} must be a bool; got {value!r}.")
+    return bool(value)
+
+
+class _BaseMultiLabelThreshold(ClassifierMixin, MetaEstimatorMixin, BaseEstimator):
+    """Shared target handling, prediction and delegation of the threshold models."""
+
+    def __init__(self, estimator, *, response_method="auto"):
+        self.estimator = estimator
+        self.response_method = response_method
+
+    def _check_estimator(self):
+        if not hasattr(self.estimator, "fit"):
+            raise ValueError(
+                "estimator must be a classifier with fit and predict_proba or "
+                f"decision_function; got {self.estimator!r}."
+            )
+
+    def _check_target(self, y):
+        """Validate y and record whether it is multi-label or binary.
+
+        Returns the target handed to the wrapped estimator and the dense 0/1
+        matrix (n_samples, n_labels) used to score thresholds.
+        """
+        if y is None:
+            raise ValueError(
+                f"{type(self).__name__} requires y to be passed, but the target "
+                "y is None."
+            )
+        arr = y
+        if not sp.issparse(y):
+            arr = y.to_numpy() if hasattr(y, "to_numpy") else y
+            if not hasattr(arr, "ndim"):
+                try:
+                    arr = np.asarray(arr)
+                except (ValueError, TypeError) as exc:
+                    raise ValueError(
+                        f"y could not be converted to an array ({exc})."
+                    ) from None
+        if sp.issparse(arr) or arr.ndim == 2:
+            Y = check_multilabel_indicator(y, name="y", accept_sparse=True)
+            Y01 = Y.toarray() if sp.issparse(Y) else Y
+            self._multilabel = True
+            self._pos_label = 1
+            self._classes_seen = None
+            return Y, Y01
+        if arr.ndim != 1:
+            raise ValueError(
+                "y must be 1-D binary labels or a 2-D label indicator matrix; "
+                f"got an array of shape {arr.shape}."
+            )
+        y_type = type_of_target(arr, input_name="y")
+        if y_type != "binary":
+            raise ValueError(
+                "Only binary classification is supported for a 1-D y "
+                "(pass multi-label targets as a 2-D indicator matrix). Unknown "
+                f"label type: {y_type!r}."
+            )
+        classes = np.unique(arr)
+        if classes.shape[0] != 2:
+            raise ValueError(
+                f"y has {classes.shape[0]} class(es) ({classes.tolist()}); "
+                "thresholds need both classes of a binary target."
+            )
+        self._multilabel = False
+        self._pos_label = classes[1]
+        self._classes_seen = classes
+        return y, (arr == classes[1]).astype(np.int64).reshape(-1, 1)
+
+    def _finish_fit(self, n_labels):
+        """Attributes mirrored from the fitted estimator."""
+        classes = getattr(self.estimator_, "classes_", None)
+        if classes is None:
+            classes = np.arange(n_labels) if self._multilabel else self._classes_seen
+        self.classes_ = classes
+        for attr in ("n_features_in_", "feature_names_in_"):
+            if hasattr(self.estimator_, attr):
+                setattr(self, attr, getattr(self.estimator_, attr))
+
+    def _scores(self, X):
+        return _label_scores(
+            self.estimator_,
+            X,
+            self.response_method_,
+            multilabel=self._multilabel,
+            n_labels=self.thresholds_.shape[0],
+            pos_label=self._pos_label,
+        )
+
+    def predict(self, X):
+        """Predict labels by comparing scores with the per-label thresholds.
+
+        A label is predicted when its score is greater than or equal to its
+        threshold (the convention of scikit-learn's threshold classifiers).
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+            Samples, as accepted by ``estimator_``.
+
+        Returns
+        -------
+        y_pred : ndarray of shape (n_samples, n_labels) or (n_samples,)
+            0/1 indicator matrix for a multi-label target; class labels from
+            ``classes_`` for a 1-D binary target.
+        """
+        check_is_fitted(self, "thresholds_")
+        positive = (self._scores(X) >= self.thresholds_).astype(np.int64)
+        if self._multilabel:
+            return positive
+        return np.asarray(self.classes_)[positive[:, 0]]
+
+    @available_if(_estimator_has("predict_proba"))
+    def predict_proba(self, X):
+        """Probabilities of ``estimator_``, unchanged (thresholds do not apply).
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+            Samples.
+
+        Returns
+        -------
+        proba : ndarray or list of ndarray
+            Output of ``estimator_.predict_proba(X)``.
+        """
+        check_is_fitted(self, "estimator_")
+        return self.estimator_.predict_proba(X)
+
+    @available_if(_estimator_has("predict_log_proba"))
+    def predict_log_proba(self, X):
+        """Log-probabilities of ``estimator_``, unchanged.
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+            Samples.
+
+        Returns
+        -------
+        log_proba : ndarray or list of ndarray
+            Output of ``estimator_.predict_log_proba(X)``.
+        """
+        check_is_fitted(self, "estimator_")
+        return self.estimator_.predict_log_proba(X)
+
+    @available_if(_estimator_has("decision_function"))
+    def decision_function(self, X):
+        """Decision function of ``estimator_``, unchanged.
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+            Samples.
+
+        Returns
+        -------
+        scores : ndarray
+            Output of ``estimator_.decision_function(X)``.
+        """
+        check_is_fitted(self, "estimator_")
+        return self.estimator_.decision_function(X)
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        inner = get_tags(self.estimator)
+        multi = bool(
+            inner.target_tags.multi_output
+            or (inner.classifier_tags is not None and inner.classifier_tags.multi_label)
+        )
+        tags.classifier_tags.multi_class = False
+        tags.classifier_tags.multi_label = multi
+        tags.target_tags.multi_output = multi
+        tags.target_tags.single_output = True
+        tags.input_tags.sparse = inner.input_tags.sparse
+        tags.input_tags.allow_nan = inner.input_tags.allow_nan
+        return tags
+
+
+# --------------------------------------------------------------------------
+# Fixed thresholds
+# --------------------------------------------------------------------------
+
+
+class FixedMultiLabelThresholdClassifier(_BaseMultiLabelThreshold):
+    """Multi-label classifier predicting with fixed per-label thresholds.
+
+    The multi-label counterpart of scikit-learn's
+    :class:`~sklearn.model_selection.FixedThresholdClassifier`: label ``j``
+    is predicted when the ``j``-th score of the wrapped estimator
+    (``predict_proba`` or ``decision_function``) is at least
+    ``threshold[j]``. With a 1-D binary ``y`` it is a binary threshold
+    classifier for the positive class ``classes_[1]``.
+
+    Parameters
+    ----------
+    estimator : estimator instance
+        Classifier with ``fit`` and ``predict_proba`` or
+        ``decision_function``; it is cloned and fitted in :meth:`fit`. To
+        keep an already fitted model, wrap it in
+        :class:`sklearn.frozen.FrozenEstimator`.
+    threshold : "auto", float or array-like of shape (n_labels,), \
+default="auto"
+        Decision threshold of every label, or one per label. ``"auto"`` means
+        0.5 for ``predict_proba`` and 0 for ``decision_function``.
+    response_method : {"auto", "predict_proba", "decision_function"}, \
+default="auto"
+        Scores to threshold; ``"auto"`` tries ``predict_proba`` then
+        ``decision_function``.
+
+    Attributes
+    ----------
+    estimator_ : estimator instance
+        The fitted clone of ``estimator``.
+    thresholds_ : ndarray of shape (n_labels,)
+        Threshold of each label (shape (1,) for a 1-D binary ``y``).
+    response_method_ : str
+        ``"predict_proba"`` or ``"decision_function"``: the thresholded
+        method.
+    classes_ : ndarray or list of ndarray
+        ``estimator_.classes_`` when it exists; else the sorted classes of a
+        1-D ``y`` or ``np.arange(n_labels)``.
+    n_features_in_ : int
+        Number of features seen in fit (when ``estimator_`` exposes it).
+    feature_names_in_ : ndarray of shape (n_features_in_,)
+        Feature names seen in fit (when ``estimator_`` exposes them).
+
+    See Also
+    --------
+    MultiLabelThresholdTuner : Thresholds tuned by cross-validation.
+    sklearn.model_selection.FixedThresholdClassifier : Binary version.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sklearn.linear_model import LogisticRegression
+    >>> from sklearn.multiclass import OneVsRestClassifier
+    >>> from skmml.model_selection._threshold import (
+    ...     FixedMultiLabelThresholdClassifier,
+    ... )
+    >>> X = np.array([[0.0], [1.0], [2.0], [3.0], [4.0], [5.0]])
+    >>> Y = np.array([[0, 1], [0, 1], [0, 0], [1, 0], [1, 0], [1, 1]])
+    >>> clf = FixedMultiLabelThresholdClassifier(
+    ...     OneVsRestClassifier(LogisticRegression()), threshold=[0.5, 0.3]
+    ... ).fit(X, Y)
+    >>> clf.thresholds_
+    array([0.5, 0.3])
+    >>> clf.predict(X)
+    array([[0, 1],
+           [0, 1],
+           [0, 1],
+           [1, 1],
+           [1, 1],
+           [1, 1]])
+    """
+
+    def __init__(self, estimator, *, threshold="auto", response_method="auto"):
+        super().__init__(estimator, response_method=response_method)
+        self.threshold = threshold
+
+    def fit(self, X, y, **fit_params):
+        """Fit a clone of the estimator and set the thresholds.
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+            Training data, as accepted by ``estimator``.
+        y : array-like or sparse matrix of shape (n_samples, n_labels) or \
+(n_samples,)
+            Label indicator matrix, or binary class labels.
+        **fit_params : dict
+            Passed to ``estimator.fit``.
+
+        Returns
+        -------
+        self : object
+            The fitted classifier.
+        """
+        self._check_estimator()
+        X, y = indexable(X, y)
+        y_fit, Y01 = self._check_target(y)
+        n_labels = Y01.shape[1]
+        self.response_method_ = _resolve_response_method(
+            self.estimator, self.response_method
+        )
+        self.thresholds_ = _fixed_thresholds(
+            self.threshold, n_labels, self.response_method_
+        )
+        self.estimator_ = clone(self.estimator).fit(X, y_fit, **fit_params)
+        self._finish_fit(n_labels)
+        return self
+
+
+def _fixed_thresholds(threshold, n_labels, method):
+    """Validate ``threshold`` into an array of shape (n_labels,)."""
+    if isinstance(threshold, str):
+        if threshold != "auto":
+            raise ValueError(
+                f'threshold must be "auto", a number or an array of one '
+                f"number per label; got {threshold!r}."
+            )
+        return np.full(n_labels, _DEFAULT_THRESHOLD[method])
+    try:
+        values = np.asarray(threshold, dtype=np.float64)
+    except (TypeError, ValueError):
+        raise ValueError(
+            "threshold must be a number or an array of one number per label; "
+            f"got {threshold!r}."
+        ) from None
+    if values.ndim == 0:
+        values = np.full(n_labels, float(values))
+    if values.ndim != 1 or values.shape[0] != n_labels:
+        raise ValueError(
+            f"threshold must be a number or have shape (n_labels,) = "
+            f"({n_labels},); got shape {values.shape}."
+        )
+    if not np.all(np.isfinite(values)):
+        raise ValueError("threshold contains NaN or infinity.")
+    return values
+
+
+# --------------------------------------------------------------------------
+# Threshold tuning
+# --------------------------------------------------------------------------
+
+
+def _fit_and_score(estimator, X, y, fit_params, train, test, *, layout, keep):
+    """Fit on ``train`` (None: estimator is prefit) and score ``test``."""
+    if train is not None:
+        n_samples = _n_rows(X) if _n_rows(X) is not None else len(X)
+        estimator.fit(
+            _safe_indexing(X, train),
+            _safe_indexing(y, train),
+            **_slice_params(fit_params, train, n_samples),
+        )
+    scores = _label_scores(estimator, _safe_indexing(X, test), **layout)
+    return scores, (estimator if keep else None)
+
+
+def _confusion_counts(scores, Y, grid):
+    """Counts (tp, fp, fn) of shape (n_labels, n_thresholds) for ``s >= t``."""
+    n, n_labels = Y.shape
+    shape = (n_labels, grid.shape[1])
+    tp = np.empty(shape, dtype=np.int64)
+    n_pred = np.empty(shape, dtype=np.int64)
+    for j in range(n_labels):
+        order = np.argsort(scores[:, j], kind="stable")
+        sorted_scores = scores[order, j]
+        cum_pos = np.concatenate(([0], np.cumsum(Y[order, j])))
+        below = np.searchsorted(sorted_scores, grid[j], side="left")
+        tp[j] = cum_pos[-1] - cum_pos[below]
+        n_pred[j] = n - below
+    positives = Y.sum(axis=0)[:, None]
+    return tp, n_pred - tp, positives - tp
+
+
+def _f1(tp, fp, fn):
+    denom = 2 * tp + fp + fn
+    # zero_division=0, as skmml.metrics
+    return np.divide(2.0 * tp, denom, out=np.zeros(denom.shape), where=denom > 0)
+
+
+class _SeparableObjective:
+    """Mean over folds of a sum of per-label terms: labels tuned independently."""
+
+    independent = True
+
+    def __init__(self, terms):
+        self.terms = terms.mean(axis=0)  # (n_labels, n_thresholds)
+
+    def value(self, k):
+        return float(self.terms[np.arange(k.shape[0]), k].sum())
+
+    def curve(self, j, k):
+        return self.value(k) - self.terms[j, k[j]] + self.terms[j]
+
+
+class _MicroF1Objective:
+    """Mean over folds of micro-F1 from pooled confusion counts."""
+
+    independent = False
+
+    def __init__(self, tp, fp, fn):
+        self.tp, self.fp, self.fn = tp, fp, fn  # (n_folds, n_labels, T)
+
+    def _totals(self, k):
+        labels = np.arange(k.shape[0])
+        return [c[:, labels, k].sum(axis=1) for c in (self.tp, self.fp, self.fn)]
+
+    def value(self, k):
+        return float(np.mean(_f1(*self._totals(k))))
+
+    def curve(self, j, k):
+        parts = []
+        for total, c in zip(self._totals(k), (self.tp, self.fp, self.fn), strict=True):
+            parts.append((total - c[:, j, k[j]])[:, None] + c[:, j, :])
+        return _f1(*parts).mean(axis=0)
+
+
+class _RowwiseObjective:
+    """Mean over folds of example-F1 or subset accuracy, vectorised over a grid.
+
+    Moving label ``j``'s threshold only changes column ``j`` of the
+    predictions, so each sample's score is recomputed from its counts over
+    the other labels plus column ``j`` at every candidate: O(n T) per move.
+    """
+
+    independent = False
+
+    def __init__(self, name, folds, grid):
+        self.name, self.folds, self.grid = name, folds, grid
+
+    def _row_scores(self, Y, P, j, Pj):
+        # Pj: (n, T) predictions of label j at each candidate
+        yj = Y[:, j][:, None].astype(bool)
+        if self.name == "subset_accuracy":
+            wrong = (P != Y).sum(axis=1) - (P[:, j] != Y[:, j])
+            return (wrong[:, None] == 0) & (Pj == yj)
+        tp = (P & Y).sum(axis=1) - (P[:, j] & Y[:, j])
+        n_pred = P.sum(axis=1) - P[:, j]
+        tp = tp[:, None] + (Pj & yj)
+        denom = Y.sum(axis=1)[:, None] + n_pred[:, None] + Pj
+        # zero_division=0, as skmml.metrics.example_f1
+        return np.divide(2.0 * tp, denom, out=np.zeros(denom.shape), where=denom > 0)
+
+    def curve(self, j, k):
+        thresholds = self.grid[np.arange(k.shape[0]), k]
+        values = np.zeros(self.grid.shape[1])
+        for S, Y in self.folds:
+            P = (S >= thresholds).astype(np.int64)
+            Pj = S[:, j][:, None] >= self.grid[j][None, :]
+            values += self._row_scores(Y, P, j, Pj).mean(axis=0)
+        return values / len(self.folds)
+
+    def value(self, k):
+        j = 0
+        return float(self.curve(j, k)[k[j]])
+
+
+class _MetricObjective:
+    """Mean over folds of any ``metric(Y_true, Y_pred)`` (greater is better)."""
+
+    independent = False
+
+    def __init__(self, metric, folds, grid, one_d):
+        self.metric, self.folds, self.grid, self.one_d = metric, folds, grid, one_d
+
+    def _call(self, Y, P):
+        if self.one_d:
+            return float(self.metric(Y[:, 0], P[:, 0]))
+        return float(self.metric(Y, P))
+
+    def value(self, k):
+        thresholds = self.grid[np.arange(k.shape[0]), k]
+        return float(
+            np.mean(
+                [
+                    self._call(Y, (S >= thresholds).astype(np.int64))
+                    for S, Y in self.folds
+                ]
+            )
+        )
+
+    def curve(self, j, k):
+        thresholds = self.grid[np.arange(k.shape[0]), k]
+        values = np.zeros(self.grid.shape[1])
+        for S, Y in self.folds:
+            P = (S >= thresholds).astype(np.int64)
+            for t, cut in enumerate(self.grid[j]):
+                P[:, j] = S[:, j] >= cut
+                values[t] += self._call(Y, P)
+        return values / len(self.folds)
+
+
+def _metric_from_scoring(scoring):
+    """``metric(Y_true, Y_pred)`` (greater is better) for a generic ``scoring``.
+
+    A scorer built by :func:`sklearn.metrics.make_scorer` on ``predict`` is
+    unwrapped to its score function, sign and keyword arguments, as
+    scikit-learn's own threshold tuner does.
+    """
+    scorer = _get_scorer(scoring) if isinstance(scoring, str) else scoring
+    if not callable(scorer):
+        raise ValueError(
+            f"scoring must be a metric name or a callable; got {scoring!r}."
+        )
+    func = getattr(scorer, "_score_func", None)
+    if func is None:
+        return scorer  # a plain metric(Y_true, Y_pred)
+    if getattr(scorer, "_response_method", "predict") != "predict":
+        raise ValueError(
+            f"scoring={scoring!r} is computed from scores, not from predicted "
+            "labels, so it does not depend on the decision thresholds; use a "
+            "metric of predictions such as 'f1' or 'micro_f1'."
+        )
+    sign = getattr(scorer, "_sign", 1)
+    kwargs = dict(getattr(scorer, "_kwargs", {}))
+
+    def metric(Y_true, Y_pred):
+        return sign * func(Y_true, Y_pred, **kwargs)
+
+    return metric
+
+
+class MultiLabelThresholdTuner(_BaseMultiLabelThreshold):
+    """Multi-label classifier whose per-label thresholds are tuned by CV.
+
+    The multi-label counterpart of scikit-learn's
+    :class:`~sklearn.model_selection.TunedThresholdClassifierCV`. The wrapped
+    estimator is fitted on the training folds of ``cv``; its out-of-fold
+    scores (``predict_proba`` or ``decision_function``, one column per
+    label) are compared with a grid of candidate thresholds per label, and
+    the thresholds maximising ``scoring`` averaged over the folds are kept in
+    ``thresholds_``. The estimator is then refitted on all the data. With a
+    1-D binary ``y`` it tunes one threshold for the positive class
+    ``classes_[1]``, like ``TunedThresholdClassifierCV``.
+
+    Parameters
+    ----------
+    estimator : estimator instance
+        Classifier with ``fit`` and ``predict_proba`` or
+        ``decision_function``, multi-label capable for a 2-D ``y``. The
+        per-label list output of ``predict_proba`` (forests, k-NN) is
+        accepted.
+    scoring : str or callable, default="f1"
+        Objective to maximise:
+
+        - ``"f1"`` (or ``"macro_f1"``): the F1 score of each label, every
+          label tuned independently (this maximises macro-F1).
+        - ``"weighted_f1"``, ``"neg_hamming_loss"``: sums of per-label
+          terms, also tuned label by label.
+        - ``"micro_f1"``, ``"example_f1"``, ``"subset_accuracy"``: global;
+          tuned by coordinate ascent (see Notes), vectorised over the grid.
+        - any other name of :func:`skmml.metrics.get_scorer` or
+          :func:`sklearn.metrics.get_scorer` computed from predictions
+          (``"jaccard_samples"``, ``"balanced_accuracy"``, ...), a scorer made by
+          :func:`sklearn.metrics.make_scorer` on ``predict``, or a callable
+          ``metric(Y_true, Y_pred) -> float``, greater is better: tuned by
+          coordinate ascent. For a 1-D ``y`` the metric receives 1-D 0/1
+          arrays (1 = ``classes_[1]``).
+    response_method : {"auto", "predict_proba", "decision_function"}, \
+default="auto"
+        Scores to threshold; ``"auto"`` tries ``predict_proba`` then
+        ``decision_function``.
+    thresholds : int or array-like, default=100
+        Candidate thresholds. An int ``T`` gives, per label, ``T`` evenly
+        spaced values from the smallest to the largest out-of-fold score of
+        that label. An array of shape (T,) is used for every label; one of
+        shape (n_labels, T) gives each label its own candidates.
+    cv : int, float, cross-validation generator, iterable, "prefit" or \
+None, default=5
+        Splitting strategy:
+
+        - None or int: number of folds (None means 5) of
+          :class:`~skmml.model_selection.IterativeStratifiedKFold` when ``y``
+          has several labels (``KFold`` if it cannot be imported), of
+          ``StratifiedKFold`` for a 1-D ``y`` or a single label.
+        - float in (0, 1): one stratified train/validation split with this
+          validation fraction (``multilabel_train_test_split`` for several
+          labels, ``StratifiedShuffleSplit`` otherwise), seeded by
+          ``random_state``.
+        - a splitter or an iterable of (train, test) index arrays.
+        - ``"prefit"``: ``estimator`` is already fitted and the thresholds
+          are tuned on the data given to :meth:`fit` (requires
+          ``refit=False``; tune on data the estimator was not trained on).
+    refit : bool, default=True
+        Refit the estimator on the whole training set after tuning. Must be
+        True when ``cv`` has several folds and False for ``cv="prefit"``;
+        with a single split, False keeps the model fitted on its training
+        part.
+    n_jobs : int, default=None
+        Number of folds fitted in parallel (joblib); None means 1.
+    random_state : int, RandomState instance or None, default=None
+        Seed of the split when ``cv`` is a float; otherwise unused.
+    store_cv_results : bool, default=False
+        Whether to keep the candidate grid and objective curves in
+        ``cv_results_``.
+    verbose : int, default=0
+        Progress messages: 1 prints the steps of :meth:`fit`, 2 also each
+        coordinate-ascent sweep; joblib reports the folds.
+
+    Attributes
+    ----------
+    estimator_ : estimator instance
+        The fitted classifier used by :meth:`predict`.
+    thresholds_ : ndarray of shape (n_labels,)
+        Tuned threshold of each label (shape (1,) for a 1-D binary ``y``).
+    best_score_ : float
+        Objective at ``thresholds_``, averaged over the folds.
+    response_method_ : str
+        ``"predict_proba"`` or ``"decision_function"``.
+    n_sweeps_ : int
+        Coordinate-ascent sweeps over the labels (0 when the objective is
+        separable and each label was tuned in one step).
+    cv_results_ : dict
+        Only with ``store_cv_results=True``: ``"thresholds"``, the grid of
+        shape (n_labels, T), and ``"scores"``, of the same shape, where
+        ``scores[j, t]`` is the objective when label ``j`` uses
+        ``thresholds[j, t]`` and the other labels their ``thresholds_``
+        (so every row peaks at ``best_score_``).
+    classes_ : ndarray or list of ndarray
+        ``estimator_.classes_`` when it exists; else the sorted classes of a
+        1-D ``y`` or ``np.arange(n_labels)``.
+    n_features_in_ : int
+        Number of features seen in fit (when ``estimator_`` exposes it).
+    feature_names_in_ : ndarray of shape (n_features_in_,)
+        Feature names seen in fit (when ``estimator_`` exposes them).
+
+    See Also
+    --------
+    FixedMultiLabelThresholdClassifier : Thresholds set by hand.
+    sklearn.model_selection.TunedThresholdClassifierCV : Binary version.
+
+    Notes
+    -----
+    Let :math:`s^{(f)}_{ij}` be the out-of-fold score of sample :math:`i`
+    for label :math:`j` in fold :math:`f` and :math:`\\hat y_{ij} =
+    [s^{(f)}_{ij} \\ge \\tau_j]`. The tuner maximises
+    :math:`\\bar M(\\tau) = \\frac{1}{F}\\sum_f M(Y^{(f)}, \\hat Y^{(f)})`
+    over :math:`\\tau` in the product of the per-label grids (averaging
+    per-fold scores, as ``TunedThresholdClassifierCV`` does, keeps the
+    comparison valid when fold models have different score scales).
+
+    When :math:`M` is a sum of per-label terms (F1 per label / macro-F1,
+    weighted F1, Hamming loss), :math:`\\bar M` is maximised label by label:
+    the confusion counts of every candidate come from one sort of the scores
+    per label and fold, :math:`O(n \\log n + T \\log n)`. Otherwise the
+    search is coordinate ascent: start from the per-label F1 optima, then
+    sweep the labels in order, moving label :math:`j` to the best of its
+    :math:`T` candidates with the other thresholds fixed, until a sweep
+    changes nothing (at most 20 sweeps). Each move can only increase
+    :math:`\\bar M`, so it ends in a coordinate-wise optimum, not
+    necessarily the global one. A move costs :math:`O(FT)` for micro-F1
+    (pooled counts) and :math:`O(nT)` for example-F1 and subset accuracy
+    (per-sample counts over the other labels); any other metric is called
+    on the predictions, :math:`T` times per label, fold and sweep, which is
+    much slower.
+
+    Ties go to the first best candidate (the lowest threshold of an
+    increasing grid), as in scikit-learn. Labels whose out-of-fold scores
+    are all equal cannot be tuned; with an int ``thresholds`` they keep the
+    default threshold (0.5 for probabilities, 0 for decision values) and a
+    warning names them. The objective ignores ``sample_weight``, which is
+    only passed to the estimator's ``fit``.
+
+    References
+    ----------
+    .. [1] Z. C. Lipton, C. Elkan and B. Naryanaswamy, "Optimal thresholding
+       of classifiers to maximize F1 measure", ECML PKDD 2014, LNCS 8725,
+       pp. 225-239.
+    .. [2] R.-E. Fan and C.-J. Lin, "A study on threshold selection for
+       multi-label classification", Technical report, National Taiwan
+       University, 2007.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sklearn.linear_model import LogisticRegression
+    >>> from sklearn.multiclass import OneVsRestClassifier
+    >>> from skmml.model_selection._threshold import MultiLabelThresholdTuner
+    >>> from skmml.metrics import macro_f1
+    >>> rng = np.random.RandomState(0)
+    >>> X = rng.normal(size=(300, 2))
+    >>> Y = (X + rng.normal(size=(300, 2)) > [1.5, 2.0]).astype(int)  # rare labels
+    >>> X_train, X_test, Y_train, Y_test = X[:200], X[200:], Y[:200], Y[200:]
+    >>> model = OneVsRestClassifier(LogisticRegression(solver="liblinear"))
+    >>> tuner = MultiLabelThresholdTuner(model, scoring="f1", cv=3)
+    >>> tuner.fit(X_train, Y_train).thresholds_.round(2)
+    array([0.29, 0.13])
+    >>> untuned = model.fit(X_train, Y_train)  # thresholds of 0.5
+    >>> round(macro_f1(Y_test, untuned.predict(X_test)), 2)
+    0.1
+    >>> round(macro_f1(Y_test, tuner.predict(X_test)), 2)
+    0.49
+    """
+
+    def __init__(
+        self,
+        estimator,
+        *,
+        scoring="f1",
+        response_method="auto",
+        thresholds=100,
+        cv=5,
+        refit=True,
+        n_jobs=None,
+        random_state=None,
+        store_cv_results=False,
+        verbose=0,
+    ):
+        super().__init__(estimator, response_method=response_method)
+        self.scoring = scoring
+        self.thresholds = thresholds
+        self.cv = cv
+        self.refit = refit
+        self.n_jobs = n_jobs
+        self.random_state = random_state
+        self.store_cv_results = store_cv_results
+        self.verbose = verbose
+
+    # ---------------------------------------------------------------- checks
+    def _check_params(self):
+        self._check_estimator()
+        refit = _check_bool(self.refit, "refit")
+        _check_bool(self.store_cv_results, "store_cv_results")
+        if self.n_jobs is not None and (
+            isinstance(self.n_jobs, bool)
+            or not isinstance(self.n_jobs, numbers.Integral)
+        ):
+            raise ValueError(f"n_jobs must be None or an int; got {self.n_jobs!r}.")
+        if (
+            isinstance(self.verbose, bool)
+            or not isinstance(self.verbose, numbers.Integral)
+            or self.verbose < 0
+        ):
+            raise ValueError(f"verbose must be an int >= 0; got {self.verbose!r}.")
+        scoring = self.scoring
+        if not (isinstance(scoring, str) or callable(scoring)):
+            raise ValueError(
+                f"scoring must be a metric name or a callable; got {scoring!r}."
+            )
+        return refit
+
+    def _check_grid_param(self):
+        """Return ("int", T) or ("array", array of ndim 1 or 2)."""
+        thresholds = self.thresholds
+        if isinstance(thresholds, numbers.Integral) and not isinstance(
+            thresholds, bool
+        ):
+            if thresholds < 1:
+                raise ValueError(
+                    f"thresholds must be an int >= 1 or an array; got {thresholds}."
+                )
+            return "int", int(thresholds)
+        try:
+            grid = np.asarray(thresholds, dtype=np.float64)
+        except (TypeError, ValueError):
+            raise ValueError(
+                "thresholds must be an int >= 1 or an array of candidate "
+                f"thresholds; got {thresholds!r}."
+            ) from None
+        if grid.ndim not in (1, 2) or grid.size == 0:
+            raise ValueError(
+                "thresholds must be an int or a non-empty array of shape (T,) "
+                f"or (n_labels, T); got shape {grid.shape}."
+            )
+        if not np.all(np.isfinite(grid)):
+            raise ValueError("thresholds contains NaN or infinity.")
+        return "array", grid
+
+    def _splits(self, X, y_fit, Y01, refit):
+        """List of (train, test) index pairs; [(None, all)] for "prefit"."""
+        cv = self.cv
+        n_samples = Y01.shape[0]
+        if isinstance(cv, str):
+            if cv != "prefit":
+                raise ValueError(
+                    f"cv must be an int, a float in (0, 1), a splitter, an "
+                    f'iterable or "prefit"; got {cv!r}.'
+                )
+            if refit:
+                raise ValueError("When cv='prefit', refit cannot be True.")
+            try:
+                check_is_fitted(self.estimator)
+            except NotFittedError as exc:
+                raise NotFittedError(
+                    "When cv='prefit', estimator must be fitted."
+                ) from exc
+            return [(None, np.arange(n_samples))]
+        if isinstance(cv, numbers.Real) and not isinstance(cv, numbers.Integral):
+            if not 0.0 < cv < 1.0:
+                raise ValueError(
+                    f"A float cv is the validation fraction and must be in "
+                    f"(0, 1); got {cv}."
+                )
+            index = np.arange(n_samples)
+            if Y01.shape[1] > 1:
+                from ._iterative import multilabel_train_test_split
+
+                train, test = multilabel_train_test_split(
+                    index, Y01, test_size=cv, random_state=self.random_state
+                )[:2]
+                return [(np.sort(train), np.sort(test))]
+            splitter = StratifiedShuffleSplit(
+                n_splits=1, test_size=cv, random_state=self.random_state
+            )
+            return list(splitter.split(index, Y01[:, 0]))
+        if cv is None or (
+            isinstance(cv, numbers.Integral) and not isinstance(cv, bool)
+        ):
+            n_splits = 5 if cv is None else int(cv)
+            if n_splits < 2:
+                raise ValueError(
+                    f"An int cv is a number of folds and must be >= 2; got {cv}."
+                )
+            if Y01.shape[1] > 1:
+                try:
+                    from ._iterative import IterativeStratifiedKFold
+                except ImportError:  # pragma: no cover - sibling module missing
+                    splitter = KFold(n_splits)
+                else:
+                    splitter = IterativeStratifiedKFold(n_splits)
+                splits = list(splitter.split(np.zeros((n_samples, 1)), Y01))
+            else:
+                # one label: plain stratification, as for a binary y
+                splitter = StratifiedKFold(n_splits)
+                splits = list(splitter.split(np.zeros((n_samples, 1)), Y01[:, 0]))
+        else:
+            try:
+                splitter = check_cv(cv, y_fit, classifier=True)
+            except (ValueError, TypeError) as exc:
+                raise ValueError(
+                    f"cv must be an int, a float in (0, 1), a splitter, an "
+                    f'iterable or "prefit"; got {cv!r} ({exc}).'
+                ) from None
+            splits = list(splitter.split(X, y_fit))
+        if not splits:
+            raise ValueError("cv produced no train/test split.")
+        if not refit and len(splits) > 1:
+            raise ValueError("When cv has several folds, refit cannot be False.")
+        return splits
+
+    def _grid(self, kind, param, folds, n_labels):
+        """Candidate thresholds of shape (n_labels, T)."""
+        if kind == "array":
+            if param.ndim == 1:
+                return np.tile(param, (n_labels, 1))
+            if param.shape[0] != n_labels:
+                raise ValueError(
+                    f"A 2-D thresholds array needs one row per label: shape "
+                    f"({n_labels}, T); got {param.shape}."
+                )
+            return param.copy()
+        scores = np.vstack([S for S, _ in folds])
+        low, high = scores.min(axis=0), scores.max(axis=0)
+        grid = np.linspace(low, high, num=param, axis=1)
+        constant = np.flatnonzero(low == high)
+        if constant.size:
+            grid[constant] = _DEFAULT_THRESHOLD[self.response_method_]
+            warnings.warn(
+                f"The out-of-fold scores of label(s) {constant.tolist()} are "
+                "constant, so their thresholds cannot be tuned; they keep the "
+                f"default {_DEFAULT_THRESHOLD[self.response_method_]}.",
+                UserWarning,
+                stacklevel=3,
+            )
+        return grid
+
+    def _objective(self, folds, grid):
+        scoring = self.scoring
+        if isinstance(scoring, str) and scoring in _COUNT_BASED:
+            counts = [_confusion_counts(S, Y, grid) for S, Y in folds]
+            tp, fp, fn = (np.stack(c) for c in zip(*counts, strict=True))
+            if scoring == "micro_f1":
+                return _MicroF1Objective(tp, fp, fn)
+            n_labels = grid.shape[0]
+            if scoring in ("f1", "macro_f1"):
+                terms = _f1(tp, fp, fn) / n_labels
+            elif scoring == "weighted_f1":
+                support = (tp + fn)[:, :, :1].astype(np.float64)
+                total = support.sum(axis=1, keepdims=True)
+                weight = np.divide(
+                    support, total, out=np.zeros_like(support), where=total > 0
+                )
+                terms = _f1(tp, fp, fn) * weight
+            else:  # neg_hamming_loss
+                n_rows = np.array([Y.shape[0] for _, Y in folds], dtype=np.float64)
+                terms = -(fp + fn) / (n_rows[:, None, None] * n_labels)
+            return _SeparableObjective(terms)
+        if isinstance(scoring, str) and scoring in _ROWWISE:
+            return _RowwiseObjective(scoring, folds, grid)
+        metric = _metric_from_scoring(scoring)
+        return _MetricObjective(metric, folds, grid, one_d=not self._multilabel)
+
+    def _log(self, level, message):
+        if self.verbose >= level:
+            print(f"[{type(self).__name__}] {message}")
+
+    # ------------------------------------------------------------------ fit
+    def fit(self, X, y, **fit_params):
+        """Tune the per-label thresholds by cross-validation, then refit.
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+            Training data, as accepted by ``estimator``.
+        y : array-like or sparse matrix of shape (n_samples, n_labels) or \
+(n_samples,)
+            Label indicator matrix, or binary class labels.
+        **fit_params : dict
+            Passed to ``estimator.fit``; per-sample arrays (such as
+            ``sample_weight``) are split with the folds.
+
+        Returns
+        -------
+        self : object
+            The fitted tuner.
+        """
+        refit = self._check_params()
+        kind, grid_param = self._check_grid_param()
+        X, y = indexable(X, y)
+        y_fit, Y01 = self._check_target(y)
+        n_labels = Y01.shape[1]
+        self.response_method_ = _resolve_response_method(
+            self.estimator, self.response_method
+        )
+        # fail on an unsupported scoring before any model is fitted
+        if not (isinstance(self.scoring, str) and self.scoring in _FAST):
+            _metric_from_scoring(self.scoring)
+        splits = self._splits(X, y_fit, Y01, refit)
+        prefit = splits[0][0] is None
+        layout = {
+            "method": self.response_method_,
+            "multilabel": self._multilabel,
+            "n_labels": n_labels,
+            "pos_label": self._pos_label,
+        }
+        keep = not refit and not prefit
+        self._log(
+            1,
+            f"fitting {len(splits)} fold(s) to tune {n_labels} threshold(s) on "
+            f"{self.response_method_} with scoring={self.scoring!r}",
+        )
+        start = time.perf_counter()
+        results = Parallel(n_jobs=self.n_jobs, verbose=max(self.verbose - 1, 0))(
+            delayed(_fit_and_score)(
+                self.estimator if prefit else clone(self.estimator),
+                X,
+                y_fit,
+                fit_params,
+                train,
+                test,
+                layout=layout,
+                keep=keep,
+            )
+            for train, test in splits
+        )
+        folds = [
+            (scores, Y01[test])
+            for (scores, _), (_, test) in zip(results, splits, strict=True)
+        ]
+        self._log(1, f"out-of-fold scores ready in {time.perf_counter() - start:.1f}s")
+
+        grid = self._grid(kind, grid_param, folds, n_labels)
+        objective = self._objective(folds, grid)
+        best = self._search(objective, folds, grid)
+        self.thresholds_ = grid[np.arange(n_labels), best]
+        self.best_score_ = objective.value(best)
+        if self.store_cv_results:
+            curves = np.vstack([objective.curve(j, best) for j in range(n_labels)])
+            self.cv_results_ = {"thresholds": grid, "scores": curves}
+        self._log(1, f"best_score_={self.best_score_:.4f}")
+
+        if prefit:
+            self.estimator_ = self.estimator
+        elif refit:
+            self._log(1, "refitting on the whole training set")
+            self.estimator_ = clone(self.estimator).fit(X, y_fit, **fit_params)
+        else:
+            self.estimator_ = results[0][1]
+        self._finish_fit(n_labels)
+        return self
+
+    def _search(self, objective, folds, grid):
+        """Indices into ``grid`` (one per label) maximising ``objective``."""
+        n_labels = grid.shape[0]
+        if objective.independent:
+            self.n_sweeps_ = 0
+            return np.argmax(objective.terms, axis=1)
+        # start from the per-label F1 optima
+        counts = [_confusion_counts(S, Y, grid) for S, Y in folds]
+        tp, fp, fn = (np.stack(c) for c in zip(*counts, strict=True))
+        best = np.argmax(_f1(tp, fp, fn).mean(axis=0), axis=1)
+        for sweep in range(1, _MAX_SWEEPS + 1):
+            changed = 0
+            for j in range(n_labels):
+                curve = objective.curve(j, best)
+                candidate = int(np.argmax(curve))
+                if curve[candidate] > curve[best[j]] + _TOL:
+                    best[j] = candidate
+                    changed += 1
+            self._log(2, f"sweep {sweep}: {changed} threshold(s) moved")
+            if not changed:
+                break
+        else:
+            warnings.warn(
+                f"Coordinate ascent did not converge in {_MAX_SWEEPS} sweeps; "
+                "the thresholds are the last ones found.",
+                ConvergenceWarning,
+                stacklevel=3,
+            )
+        self.n_sweeps_ = sweep
+        return best

@@ -1,0 +1,454 @@
+"""Label Powerset resampling: run any imbalanced-learn sampler on multi-label Y."""
+
+import numbers
+import warnings
+
+import numpy as np
+import scipy.sparse as sp
+from imblearn.base import BaseSampler
+from imblearn.over_sampling import RandomOverSampler
+from sklearn.base import clone
+from sklearn.utils import check_consistent_length, get_tags
+from sklearn.utils.multiclass import type_of_target
+from sklearn.utils.validation import validate_data
+
+from ..utils import check_multilabel_indicator
+
+# -- targets ---------------------------------------------------------------
+# Both samplers of this subpackage accept a multi-label indicator matrix and,
+# like every imbalanced-learn sampler, a 1-D binary / multiclass target. The
+# latter is handled as its one-hot indicator matrix, so one code path serves
+# both and a multiclass target gives the same result as its one-vs-all form.
+
+
+def _is_pandas(obj, kind):
+    return type(obj).__name__ == kind and hasattr(obj, "to_numpy")
+
+
+def _check_target(y):
+    """Validate a resampling target and return it as an indicator matrix.
+
+    Returns
+    -------
+    Y : ndarray of shape (n_samples, n_labels) or csr_matrix
+        Binary indicator matrix (one-hot rows for a binary/multiclass target).
+    info : dict
+        What is needed to give the resampled target the input's form.
+    """
+    if y is None:
+        raise ValueError(
+            "This sampler requires y to be passed, but the target y is None."
+        )
+    info = {"container": "array", "columns": None, "name": None, "classes": None}
+    if _is_pandas(y, "DataFrame"):
+        info["container"], info["columns"] = "frame", y.columns
+        values = y.to_numpy()
+    elif _is_pandas(y, "Series"):
+        info["container"], info["name"] = "series", y.name
+        values = y.to_numpy()
+    elif isinstance(y, list | tuple):
+        info["container"] = "list"
+        values = np.asarray(y)
+    else:
+        values = y
+    if not sp.issparse(values):
+        values = np.asarray(values)
+        if values.ndim not in (1, 2):
+            raise ValueError(
+                "y must be a 2-D binary indicator matrix (multi-label) or a "
+                f"1-D binary/multiclass target; got an array of shape "
+                f"{values.shape}."
+            )
+    if sp.issparse(values) or (values.ndim == 2 and values.shape[1] > 1):
+        dtype = values.dtype
+        if not (np.issubdtype(dtype, np.number) or dtype == np.bool_):
+            dtype = np.int64
+        Y = check_multilabel_indicator(values, name="y", dtype=dtype)
+        info.update(type="multilabel-indicator", sparse=sp.issparse(Y), dtype=dtype)
+        return Y, info
+
+    # A column vector is a 1-D target, as in scikit-learn's type_of_target.
+    info["column_vector"] = values.ndim == 2
+    values = values.ravel()
+    if values.size == 0:
+        raise ValueError("y is empty; at least one sample is required.")
+    target_type = type_of_target(values, input_name="y")
+    if target_type not in ("binary", "multiclass"):
+        raise ValueError(
+            f"Unknown label type: {target_type!r}. y must be a multi-label "
+            "binary indicator matrix of shape (n_samples, n_labels) or a 1-D "
+            "binary/multiclass target."
+        )
+    classes, codes = np.unique(values, return_inverse=True)
+    Y = np.zeros((values.shape[0], classes.shape[0]), dtype=np.uint8)
+    Y[np.arange(values.shape[0]), codes.ravel()] = 1
+    info.update(type=target_type, sparse=False, classes=classes)
+    return Y, info
+
+
+def _restore_target(Y, info, index=None):
+    """Give the resampled indicator matrix ``Y`` the form of the input target."""
+    if info["type"] == "multilabel-indicator":
+        Y = Y.astype(info["dtype"])
+        if info["sparse"]:
+            Y = sp.csr_matrix(Y)
+    else:
+        Y = info["classes"][np.asarray(Y).argmax(axis=1)]
+        if info["column_vector"]:
+            Y = Y.reshape(-1, 1)
+    if info["container"] == "list":
+        return Y.tolist()
+    if info["container"] in ("frame", "series"):
+        import pandas as pd
+
+        if info["container"] == "series":
+            return pd.Series(Y, name=info["name"], index=index)
+        return pd.DataFrame(Y, columns=info["columns"], index=index)
+    return Y
+
+
+def _encode_combinations(Y):
+    """Map each row of an indicator matrix to the code of its label set.
+
+    Returns the distinct rows (``combinations``) and the code of each sample.
+    Codes follow the value of the row read as a binary number with label 0 as
+    the least significant bit, so the one-hot rows of a multiclass target get
+    the codes of their classes in sorted order.
+    """
+    dense = Y.toarray() if sp.issparse(Y) else np.asarray(Y)
+    # Most significant label first; packed rows then sort like the numbers.
+    packed = np.packbits(dense[:, ::-1].astype(np.uint8), axis=1)
+    keys = np.ascontiguousarray(packed).view(np.dtype((np.void, packed.shape[1])))
+    _, first, codes = np.unique(keys.ravel(), return_index=True, return_inverse=True)
+    combinations = (dense[first] != 0).astype(np.int64)
+    return combinations, codes.ravel().astype(np.intp)
+
+
+# -- rows of X ---------------------------------------------------------------
+
+
+def _take_rows(X, indices):
+    if _is_pandas(X, "DataFrame"):
+        return X.iloc[indices]
+    if isinstance(X, list):
+        return [X[i] for i in indices]
+    return X[indices]
+
+
+def _concat_rows(first, second):
+    if _is_pandas(first, "DataFrame"):
+        import pandas as pd
+
+        return pd.concat([first, second], ignore_index=True)
+    if isinstance(first, list):
+        return list(first) + list(second)
+    if sp.issparse(first):
+        return sp.vstack([first, second], format=first.format)
+    return np.concatenate([first, second], axis=0)
+
+
+def _neighbors_needed(sampler):
+    """Samples a class needs for ``sampler`` to fit: k-NN samplers need k + 1."""
+    params = sampler.get_params(deep=False)
+    needed = 1
+    for name in ("k_neighbors", "n_neighbors"):
+        value = params.get(name)
+        if isinstance(value, numbers.Integral) and not isinstance(value, bool):
+            needed = max(needed, int(value) + 1)
+        elif hasattr(value, "n_neighbors"):
+            # a NearestNeighbors object is used as given: it counts the query
+            needed = max(needed, int(value.n_neighbors))
+    return needed
+
+
+class LabelPowersetResampler(BaseSampler):
+    """Resample a multi-label data set with any imbalanced-learn sampler.
+
+    Every distinct row of the label matrix (a *label combination*) becomes one
+    class of a multiclass problem (Label Powerset). The wrapped sampler
+    (``RandomOverSampler``, ``SMOTE``, ``RandomUnderSampler``, ...) resamples
+    that problem, and the resampled classes are mapped back to label rows.
+    imbalanced-learn samplers reject multi-label targets; this wrapper lets
+    them run in an ``imblearn.pipeline.Pipeline`` in front of any multi-label
+    classifier.
+
+    Parameters
+    ----------
+    sampler : imbalanced-learn sampler, default=None
+        Sampler applied to the label combinations; it is cloned, never fitted
+        in place. ``None`` means ``RandomOverSampler()``. Its own
+        ``sampling_strategy`` applies to the combinations, see Notes.
+    min_combination_count : "auto" or int, default="auto"
+        Combinations with fewer samples are *passed through*: left out of
+        the wrapped sampler and appended unchanged to its output, so they
+        are neither over- nor under-sampled. ``"auto"`` is the smallest
+        class size the wrapped sampler can handle: ``k_neighbors + 1`` (or
+        ``n_neighbors + 1``) for nearest-neighbour samplers such as SMOTE,
+        1 (nothing passed through) otherwise.
+    random_state : int, RandomState instance or None, default=None
+        If not None, set as the ``random_state`` of the cloned sampler (when
+        it has one), overriding the sampler's own; ``None`` leaves the
+        sampler's ``random_state`` as it is.
+
+    Attributes
+    ----------
+    sampler_ : sampler
+        The fitted clone of ``sampler``.
+    combinations_ : ndarray of shape (n_combinations, n_labels)
+        The distinct label rows of the training target, sorted as binary
+        numbers with label 0 as the least significant bit. Combination ``i``
+        is class ``i`` for the wrapped sampler. For a binary or multiclass
+        target these are the one-hot rows of the sorted classes.
+    combination_counts_ : ndarray of shape (n_combinations,)
+        Number of training samples of each combination.
+    rare_combinations_ : ndarray of int
+        Indices (into ``combinations_``) of the combinations passed through.
+    min_combination_count_ : int
+        The resolved ``min_combination_count``.
+    sampling_strategy_ : dict
+        The wrapped sampler's ``sampling_strategy_`` with each class replaced
+        by its label combination, as a tuple of label indices (``()`` for the
+        empty label set); class labels are kept for a 1-D target.
+    sample_indices_ : ndarray of int
+        Indices of the selected input samples, when the wrapped sampler
+        exposes ``sample_indices_`` (``RandomOverSampler``,
+        ``RandomUnderSampler``, ...).
+    n_features_in_ : int
+        Number of features seen during ``fit_resample``.
+    feature_names_in_ : ndarray of shape (n_features_in_,)
+        Names of features seen during ``fit_resample``, when ``X`` is a
+        DataFrame with string column names.
+
+    See Also
+    --------
+    MLSMOTE : Synthetic samples for minority labels rather than combinations.
+
+    Notes
+    -----
+    **Targets.** ``y`` is a binary indicator matrix (dense or sparse) of shape
+    ``(n_samples, n_labels)``; the resampled target has the same kind:
+    ndarray of the input dtype, CSR matrix, DataFrame or list. A 1-D target
+    (or a column vector) is treated as binary/multiclass, as imbalanced-learn
+    does; its combinations are the classes, so the wrapper then behaves like
+    the wrapped sampler itself, rare classes aside.
+
+    **Sampling strategy.** The wrapped sampler sees integer classes
+    ``0 .. n_combinations - 1`` (the rows of ``combinations_``), or the
+    original class labels for a 1-D target. String strategies (``"auto"``,
+    ``"not majority"``, ...) therefore balance label *combinations*: with
+    ``RandomOverSampler()`` every frequent combination ends with as many
+    samples as the most frequent one. A callable strategy receives these
+    integer classes.
+
+    **Rare combinations.** Multi-label data have many combinations seen once
+    or twice, too few for SMOTE's ``k_neighbors``. They are passed through
+    unchanged (see ``min_combination_count``) rather than crashing the
+    sampler or being fabricated. If fewer than two combinations remain, the
+    data are returned unchanged with a warning.
+
+    **Output order.** The wrapped sampler's output comes first, then the
+    passed-through samples in input order. ``X`` keeps its container
+    (ndarray, sparse matrix, DataFrame, list) as the wrapped sampler returns
+    it, so sparse ``X`` works whenever the wrapped sampler accepts it.
+
+    The powerset view of resampling multi-label data follows Charte et al.
+    (2015), who compare it with label-wise methods such as :class:`MLSMOTE`.
+
+    References
+    ----------
+    .. [1] F. Charte, A. J. Rivera, M. J. del Jesus and F. Herrera,
+       "Addressing imbalance in multilabel classification: Measures and
+       random resampling algorithms", Neurocomputing 163, 3-16, 2015.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from skmml.resampling import LabelPowersetResampler
+    >>> X = np.arange(16, dtype=float).reshape(8, 2)
+    >>> Y = np.array([[1, 0], [1, 0], [1, 0], [1, 0],
+    ...               [0, 1], [0, 1], [1, 1], [1, 1]])
+    >>> X_res, Y_res = LabelPowersetResampler(random_state=0).fit_resample(X, Y)
+    >>> X_res.shape
+    (12, 2)
+    >>> np.unique(Y_res, axis=0, return_counts=True)[1]
+    array([4, 4, 4])
+    >>> sorted(LabelPowersetResampler().fit(X, Y).sampling_strategy_.items())
+    [((0, 1), 2), ((1,), 2)]
+    """
+
+    # The wrapped sampler does the work: imblearn's own checks of strategies
+    # do not apply to this wrapper.
+    _sampling_type = "bypass"
+
+    def __init__(
+        self, sampler=None, *, min_combination_count="auto", random_state=None
+    ):
+        self.sampler = sampler
+        self.min_combination_count = min_combination_count
+        self.random_state = random_state
+
+    def _make_sampler(self):
+        if self.sampler is None:
+            sampler = RandomOverSampler()
+        else:
+            if not (
+                hasattr(self.sampler, "fit_resample")
+                and hasattr(self.sampler, "get_params")
+            ):
+                raise ValueError(
+                    "sampler must be an imbalanced-learn compatible sampler "
+                    "with fit_resample and get_params; got "
+                    f"{type(self.sampler).__name__}."
+                )
+            sampler = clone(self.sampler)
+        if self.random_state is not None and "random_state" in sampler.get_params(
+            deep=False
+        ):
+            sampler.set_params(random_state=self.random_state)
+        return sampler
+
+    def _resolve_min_count(self, sampler):
+        value = self.min_combination_count
+        if isinstance(value, str) and value == "auto":
+            return _neighbors_needed(sampler)
+        if (
+            isinstance(value, numbers.Integral)
+            and not isinstance(value, bool)
+            and value >= 1
+        ):
+            return int(value)
+        raise ValueError(
+            f"min_combination_count must be 'auto' or an integer >= 1; got {value!r}."
+        )
+
+    def fit(self, X, y):
+        """Fit the sampler: same as :meth:`fit_resample`, output discarded.
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix, DataFrame} of shape (n_samples, n_features)
+            Feature matrix.
+        y : {array-like, sparse matrix} of shape (n_samples, n_labels)
+            Multi-label indicator matrix (or a 1-D binary/multiclass target).
+
+        Returns
+        -------
+        self : object
+            The fitted resampler.
+        """
+        self.fit_resample(X, y)
+        return self
+
+    def fit_resample(self, X, y):
+        """Resample ``X`` and the multi-label target ``y``.
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix, DataFrame} of shape (n_samples, n_features)
+            Feature matrix, passed to the wrapped sampler as given.
+        y : {array-like, sparse matrix} of shape (n_samples, n_labels)
+            Multi-label indicator matrix (or a 1-D binary/multiclass target).
+
+        Returns
+        -------
+        X_resampled : {ndarray, sparse matrix, DataFrame, list}
+            Resampled features, of shape (n_samples_new, n_features).
+        y_resampled : {ndarray, sparse matrix, DataFrame, list}
+            Resampled target, of the same kind as ``y``.
+        """
+        Y, info = _check_target(y)
+        if isinstance(X, tuple):
+            X = list(X)
+        check_consistent_length(X, Y)
+        # Check X as the wrapped sampler would (strings, NaN, sparse as its
+        # tags allow) but pass it on untouched: SMOTENC needs the DataFrame.
+        inner = get_tags(self._make_sampler()).input_tags
+        validate_data(
+            self,
+            X,
+            reset=True,
+            accept_sparse=inner.sparse,
+            dtype=None if (inner.string or inner.categorical) else "numeric",
+            ensure_all_finite="allow-nan" if inner.allow_nan else True,
+        )
+        X_res, Y_res = self._fit_resample(X, Y, classes=info["classes"])
+        index = X_res.index if _is_pandas(X_res, "DataFrame") else None
+        return X_res, _restore_target(Y_res, info, index=index)
+
+    def _fit_resample(self, X, Y, classes=None):
+        """Resample validated data; ``Y`` is an indicator matrix.
+
+        ``classes`` are the class labels of a 1-D target (``Y`` is then its
+        one-hot encoding); the wrapped sampler sees them instead of codes.
+        """
+        sampler = self._make_sampler()
+        min_count = self._resolve_min_count(sampler)
+        combinations, codes = _encode_combinations(Y)
+        counts = np.bincount(codes, minlength=combinations.shape[0])
+        if combinations.shape[0] < 2:
+            raise ValueError(
+                "The sampler needs at least two distinct label combinations "
+                "(classes) in y; got only one class."
+            )
+        if classes is not None:
+            sampler_classes, keys = classes, classes.tolist()
+        else:
+            sampler_classes = np.arange(combinations.shape[0])
+            keys = [tuple(np.flatnonzero(row).tolist()) for row in combinations]
+
+        rare = np.flatnonzero(counts < min_count)
+        self.__dict__.pop("sample_indices_", None)  # from an earlier fit
+        self.sampler_ = sampler
+        self.combinations_ = combinations
+        self.combination_counts_ = counts
+        self.rare_combinations_ = rare
+        self.min_combination_count_ = min_count
+
+        is_rare = np.isin(codes, rare)
+        kept_idx = np.flatnonzero(~is_rare)
+        rare_idx = np.flatnonzero(is_rare)
+        if combinations.shape[0] - rare.shape[0] < 2:
+            warnings.warn(
+                f"Fewer than two label combinations have at least "
+                f"min_combination_count={min_count} samples; the data are "
+                "returned unchanged.",
+                UserWarning,
+                stacklevel=3,
+            )
+            self.sampling_strategy_ = {}
+            if get_tags(self).sampler_tags.sample_indices:
+                self.sample_indices_ = np.arange(codes.shape[0])
+            X_out = X.copy() if hasattr(X, "copy") else list(X)
+            return X_out, Y.copy()
+
+        X_kept = _take_rows(X, kept_idx) if rare.size else X
+        out = sampler.fit_resample(X_kept, sampler_classes[codes[kept_idx]])
+        X_res = out[0]
+        res_codes = np.searchsorted(sampler_classes, np.asarray(out[1]))
+        res_codes = np.concatenate([res_codes, codes[rare_idx]])
+        if rare.size:
+            X_res = _concat_rows(X_res, _take_rows(X, rare_idx))
+
+        strategy = getattr(sampler, "sampling_strategy_", {})
+        code_of = {c: i for i, c in enumerate(sampler_classes.tolist())}
+        self.sampling_strategy_ = {
+            keys[code_of[c]]: int(n) for c, n in strategy.items() if c in code_of
+        }
+        if hasattr(sampler, "sample_indices_"):
+            self.sample_indices_ = np.concatenate(
+                [kept_idx[sampler.sample_indices_], rare_idx]
+            )
+        return X_res, combinations[res_codes]
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        inner = get_tags(RandomOverSampler() if self.sampler is None else self.sampler)
+        for field in ("sparse", "allow_nan", "string", "categorical", "dataframe"):
+            setattr(tags.input_tags, field, getattr(inner.input_tags, field))
+        sampler_tags = getattr(inner, "sampler_tags", None)
+        tags.sampler_tags.sample_indices = bool(
+            sampler_tags is not None and sampler_tags.sample_indices
+        )
+        tags.target_tags.multi_output = True
+        tags.non_deterministic = inner.non_deterministic
+        return tags

@@ -1,0 +1,450 @@
+"""Tests of the per-label threshold classifiers (fixed and tuned by CV)."""
+
+import pickle
+import warnings
+
+import numpy as np
+import pytest
+import scipy.sparse as sp
+from joblib import parallel_config
+from sklearn.base import BaseEstimator, ClassifierMixin, clone
+from sklearn.datasets import make_classification
+from sklearn.exceptions import NotFittedError
+from sklearn.linear_model import LogisticRegression, RidgeClassifier
+from sklearn.metrics import f1_score, make_scorer
+from sklearn.model_selection import (
+    GridSearchCV,
+    KFold,
+    TunedThresholdClassifierCV,
+)
+from sklearn.multiclass import OneVsRestClassifier
+from sklearn.neighbors import KNeighborsClassifier
+from sklearn.pipeline import make_pipeline
+from sklearn.preprocessing import StandardScaler
+
+from skmml.datasets import make_multimodal_multilabel
+from skmml.metrics import (
+    example_f1,
+    get_scorer,
+    hamming_loss,
+    macro_f1,
+    micro_f1,
+    per_label_f1,
+    subset_accuracy,
+    weighted_f1,
+)
+from skmml.model_selection import (
+    FixedMultiLabelThresholdClassifier,
+    MultiLabelThresholdTuner,
+    multilabel_train_test_split,
+)
+
+
+class ScoresAsX(ClassifierMixin, BaseEstimator):
+    """Fake classifier whose decision_function returns X: a hand-made score matrix."""
+
+    def __init__(self, ravel=False):
+        self.ravel = ravel
+
+    def fit(self, X, y):
+        self.n_features_in_ = np.asarray(X).shape[1]
+        y = np.asarray(y)
+        self.classes_ = np.unique(y) if y.ndim == 1 else np.arange(y.shape[1])
+        return self
+
+    def decision_function(self, X):
+        X = np.asarray(X, dtype=np.float64)
+        return X[:, 0] if self.ravel else X
+
+
+# Hand-made problem: 7 samples, 2 labels, integer scores 1..7 so that an int
+# grid linspace(1, 7, 7) hits every score exactly.
+# label 0: positives have the 4 highest scores -> t0 = 4 gives F1 = 1.
+# label 1: positives ranked 1st, 5th and 6th (scores 7, 3, 2). Per t1:
+#   t1:      7    6    5    4    3    2    1
+#   tp/fp:  1/0  1/1  1/2  1/3  2/3  3/3  3/4
+#   F1:     .5   .4  .333 .286  .5  .667  .6    -> best t1 = 2 (F1 2/3)
+#   errors:  2    3    4    5    4    3    4     -> best t1 = 7 (Hamming)
+#   micro-F1 with label 0 perfect (TP0 = 4), 2TP / (2TP + FP + FN):
+#            10/12 10/13 10/14 10/15 12/16 14/17 14/18 -> best t1 = 7 (5/6)
+S = np.array([[7, 7], [6, 6], [1, 5], [5, 4], [2, 3], [4, 2], [3, 1]], dtype=np.float64)
+Y = np.array([[1, 1], [1, 0], [0, 0], [1, 0], [0, 1], [1, 1], [0, 0]])
+
+
+def _prefit_tuner(scoring, thresholds=7, **kwargs):
+    model = ScoresAsX().fit(S, Y)
+    return MultiLabelThresholdTuner(
+        model,
+        scoring=scoring,
+        cv="prefit",
+        refit=False,
+        thresholds=thresholds,
+        **kwargs,
+    ).fit(S, Y)
+
+
+@pytest.mark.parametrize(
+    "scoring, thresholds, score",
+    [
+        ("f1", [4.0, 2.0], (1 + 2 / 3) / 2),
+        ("macro_f1", [4.0, 2.0], (1 + 2 / 3) / 2),
+        ("weighted_f1", [4.0, 2.0], 4 / 7 * 1 + 3 / 7 * 2 / 3),
+        ("neg_hamming_loss", [4.0, 7.0], -2 / 14),
+        ("micro_f1", [4.0, 7.0], 10 / 12),
+    ],
+)
+def test_hand_computed_optimal_thresholds(scoring, thresholds, score):
+    tuner = _prefit_tuner(scoring)
+    np.testing.assert_array_equal(tuner.thresholds_, thresholds)
+    assert tuner.best_score_ == pytest.approx(score)
+    assert tuner.response_method_ == "decision_function"
+
+
+def test_best_score_matches_the_metric_functions():
+    # the count-based fast paths agree with skmml.metrics on the predictions
+    metrics = {
+        "f1": macro_f1,
+        "weighted_f1": weighted_f1,
+        "micro_f1": micro_f1,
+        "neg_hamming_loss": lambda a, b: -hamming_loss(a, b),
+    }
+    for scoring, metric in metrics.items():
+        tuner = _prefit_tuner(scoring)
+        assert tuner.best_score_ == pytest.approx(metric(Y, tuner.predict(S)))
+
+
+def test_grid_array_forms():
+    # a shared 1-D grid and a per-label 2-D grid
+    tuner = _prefit_tuner("f1", thresholds=[1.5, 2.0, 4.0, 7.5])
+    # for label 1, 1.5 and 2.0 tie (no score between them): the first wins
+    np.testing.assert_array_equal(tuner.thresholds_, [4.0, 1.5])
+    grid = np.array([[3.0, 5.0], [1.0, 7.0]])
+    tuner = _prefit_tuner("f1", thresholds=grid)
+    # label 0: t=3 -> tp4 fp1 (F1 8/9), t=5 -> tp3 fn1 (6/7); label 1: .6 vs .5
+    np.testing.assert_array_equal(tuner.thresholds_, [3.0, 1.0])
+    with pytest.raises(ValueError, match="one row per label"):
+        _prefit_tuner("f1", thresholds=np.ones((3, 2)))
+
+
+def test_micro_f1_coordinate_ascent_moves_from_per_label_start():
+    tuner = _prefit_tuner("micro_f1", store_cv_results=True)
+    # started at the per-label F1 optimum (4, 2); one sweep moves label 1
+    # to 7, the second sweep changes nothing
+    assert tuner.n_sweeps_ == 2
+    results = tuner.cv_results_
+    np.testing.assert_array_equal(
+        results["thresholds"], np.tile(np.arange(1, 8), (2, 1))
+    )
+    # label 1's curve with label 0 at 4: the micro-F1 row of the table above
+    expected = [14 / 18, 14 / 17, 12 / 16, 10 / 15, 10 / 14, 10 / 13, 10 / 12]
+    np.testing.assert_allclose(results["scores"][1], expected)
+    np.testing.assert_allclose(results["scores"].max(axis=1), tuner.best_score_)
+
+
+def test_generic_metrics_agree_with_fast_paths():
+    for fast, generic in [
+        ("micro_f1", lambda a, b: micro_f1(a, b)),
+        ("micro_f1", make_scorer(f1_score, average="micro")),
+        ("f1", lambda a, b: macro_f1(a, b)),
+        ("f1", "f1_macro"),  # a scikit-learn scorer name
+        ("example_f1", lambda a, b: example_f1(a, b)),
+        ("subset_accuracy", lambda a, b: subset_accuracy(a, b)),
+    ]:
+        expected = _prefit_tuner(fast)
+        tuner = _prefit_tuner(generic)
+        np.testing.assert_array_equal(tuner.thresholds_, expected.thresholds_)
+        assert tuner.best_score_ == pytest.approx(expected.best_score_)
+
+
+@pytest.mark.parametrize("scoring", ["micro_f1", "example_f1", "subset_accuracy"])
+def test_vectorised_global_metrics_match_the_metric_functions(scoring):
+    rng = np.random.RandomState(0)
+    X = rng.normal(size=(90, 4))
+    Y = (X[:, :3] + rng.normal(size=(90, 3)) > [0.0, 0.8, 1.2]).astype(int)
+    metric = get_scorer(scoring)._score_func
+    kwargs = dict(cv=3, thresholds=20, store_cv_results=True)
+    fast = MultiLabelThresholdTuner(RidgeClassifier(), scoring=scoring, **kwargs)
+    slow = MultiLabelThresholdTuner(
+        RidgeClassifier(), scoring=lambda a, b: metric(a, b), **kwargs
+    )
+    fast.fit(X, Y)
+    slow.fit(X, Y)
+    np.testing.assert_array_equal(fast.thresholds_, slow.thresholds_)
+    assert fast.best_score_ == pytest.approx(slow.best_score_)
+    np.testing.assert_allclose(fast.cv_results_["scores"], slow.cv_results_["scores"])
+
+
+def test_example_f1_by_coordinate_ascent_is_coordinatewise_optimal():
+    tuner = _prefit_tuner("example_f1", store_cv_results=True)
+    value = example_f1(Y, tuner.predict(S))
+    assert tuner.best_score_ == pytest.approx(value)
+    # no single-label move improves the objective at the end
+    assert np.all(tuner.cv_results_["scores"] <= value + 1e-12)
+    # and the result is at least as good as the per-label F1 start
+    start = _prefit_tuner("f1")
+    assert value >= example_f1(Y, start.predict(S))
+
+
+def test_tuned_thresholds_over_cv_average_fold_scores():
+    # the fake model ignores training, so each fold's curve is computed on
+    # the validation part only; the objective is the mean over folds
+    cv = KFold(2)
+    tuner = MultiLabelThresholdTuner(
+        ScoresAsX(), cv=cv, thresholds=[2.0, 4.0], store_cv_results=True
+    ).fit(S, Y)
+    expected = np.zeros((2, 2))
+    for _, test in cv.split(S):
+        for t, cut in enumerate([2.0, 4.0]):
+            expected[:, t] += per_label_f1(Y[test], (S[test] >= cut).astype(int))
+    expected /= 2
+    assert not np.any(expected[:, 0] == expected[:, 1])  # no ties
+    grid = np.array([2.0, 4.0])
+    np.testing.assert_array_equal(tuner.thresholds_, grid[expected.argmax(axis=1)])
+    assert tuner.best_score_ == pytest.approx(expected.max(axis=1).mean())
+
+
+def test_binary_1d_target_matches_scikit_learn():
+    X, y = make_classification(200, weights=[0.85], random_state=0)
+    model = LogisticRegression().fit(X[:100], y[:100])
+    grid = np.linspace(0.05, 0.95, 19)
+    for scoring in ["f1", "balanced_accuracy"]:
+        params = dict(scoring=scoring, cv="prefit", refit=False, thresholds=grid)
+        ours = MultiLabelThresholdTuner(model, **params).fit(X[100:], y[100:])
+        ref = TunedThresholdClassifierCV(model, **params).fit(X[100:], y[100:])
+        assert ours.thresholds_.shape == (1,)
+        assert ours.thresholds_[0] == pytest.approx(ref.best_threshold_)
+        assert ours.best_score_ == pytest.approx(ref.best_score_)
+        np.testing.assert_array_equal(ours.predict(X), ref.predict(X))
+
+
+def test_binary_string_classes():
+    X, y = make_classification(120, weights=[0.8], random_state=1)
+    labels = np.array(["neg", "pos"])[y]
+    tuner = MultiLabelThresholdTuner(LogisticRegression(), cv=3).fit(X, labels)
+    np.testing.assert_array_equal(tuner.classes_, ["neg", "pos"])
+    pred = tuner.predict(X)
+    assert set(pred) <= {"neg", "pos"}
+    # "pos" (classes_[1]) is the thresholded class
+    proba = tuner.predict_proba(X)[:, 1]
+    np.testing.assert_array_equal(pred == "pos", proba >= tuner.thresholds_[0])
+
+
+@pytest.fixture(scope="module")
+def imbalanced_split():
+    X, Y, _ = make_multimodal_multilabel(
+        1000,
+        modality_dims=(10, 10),
+        n_labels=5,
+        label_frequencies=[0.3, 0.15, 0.08, 0.05, 0.03],
+        noise=2.0,
+        random_state=1,
+    )
+    return multilabel_train_test_split(X, Y, test_size=0.5, random_state=0)
+
+
+def test_tuning_improves_f1_on_imbalanced_data(imbalanced_split):
+    X_train, X_test, Y_train, Y_test = imbalanced_split
+    model = OneVsRestClassifier(LogisticRegression(solver="liblinear"))
+    default = FixedMultiLabelThresholdClassifier(model, threshold=0.5)
+    base = default.fit(X_train, Y_train).predict(X_test)
+    per_label = MultiLabelThresholdTuner(model, scoring="f1", cv=3)
+    tuned = per_label.fit(X_train, Y_train).predict(X_test)
+    # rare labels: probabilities rarely reach 0.5, the tuned thresholds are lower
+    assert np.all(per_label.thresholds_ < 0.5)
+    gain = per_label_f1(Y_test, tuned) - per_label_f1(Y_test, base)
+    assert macro_f1(Y_test, tuned) > macro_f1(Y_test, base) + 0.05
+    assert np.sum(gain > 0) >= 3
+    micro = MultiLabelThresholdTuner(model, scoring="micro_f1", cv=3)
+    tuned = micro.fit(X_train, Y_train).predict(X_test)
+    assert micro_f1(Y_test, tuned) > micro_f1(Y_test, base)
+
+
+def test_refit_and_prefit_and_single_split(imbalanced_split):
+    X, _, Y, _ = imbalanced_split
+    model = OneVsRestClassifier(LogisticRegression(solver="liblinear"))
+    tuner = MultiLabelThresholdTuner(model, cv=3).fit(X, Y)
+    # refit: estimator_ is a clone fitted on all data, the argument is untouched
+    assert tuner.estimator_ is not model
+    with pytest.raises(NotFittedError):
+        model.predict(X)
+    reference = clone(model).fit(X, Y)
+    np.testing.assert_allclose(
+        tuner.predict_proba(X), reference.predict_proba(X), rtol=1e-10
+    )
+    # a float cv is one stratified split; refit=False keeps its model
+    single = MultiLabelThresholdTuner(model, cv=0.3, refit=False, random_state=0)
+    single.fit(X, Y)
+    again = clone(single).fit(X, Y)
+    np.testing.assert_array_equal(single.thresholds_, again.thresholds_)
+    assert not np.allclose(
+        single.predict_proba(X), reference.predict_proba(X), rtol=1e-6
+    )
+    # prefit uses the given model as is
+    prefit = MultiLabelThresholdTuner(reference, cv="prefit", refit=False).fit(X, Y)
+    assert prefit.estimator_ is reference
+
+
+def test_parallel_and_verbose(imbalanced_split, capsys):
+    X, _, Y, _ = imbalanced_split
+    X, Y = X[:200], Y[:200]
+    model = RidgeClassifier()
+    serial = MultiLabelThresholdTuner(model, scoring="micro_f1", cv=3, verbose=2)
+    serial.fit(X, Y)
+    out = capsys.readouterr().out
+    assert "[MultiLabelThresholdTuner] fitting 3 fold(s)" in out
+    assert "sweep 1" in out
+    assert serial.response_method_ == "decision_function"
+    parallel = MultiLabelThresholdTuner(model, scoring="micro_f1", cv=3, n_jobs=2)
+    with parallel_config(backend="threading"):  # no process start-up cost
+        parallel.fit(X, Y)
+    np.testing.assert_array_equal(parallel.thresholds_, serial.thresholds_)
+    assert capsys.readouterr().out == ""
+
+
+def test_sparse_target_and_sample_weight(imbalanced_split):
+    X, _, Y, _ = imbalanced_split
+    X, Y = X[:200], Y[:200]
+    model = OneVsRestClassifier(LogisticRegression(solver="liblinear"))
+    dense = MultiLabelThresholdTuner(model, cv=3).fit(X, Y)
+    sparse = MultiLabelThresholdTuner(model, cv=3).fit(X, sp.csr_matrix(Y))
+    np.testing.assert_array_equal(dense.thresholds_, sparse.thresholds_)
+    # per-sample fit parameters are split with the folds
+    weights = np.where(Y[:, -1] == 1, 5.0, 1.0)
+    ridge = MultiLabelThresholdTuner(RidgeClassifier(), cv=3)
+    weighted = ridge.fit(X, Y, sample_weight=weights).thresholds_
+    unweighted = clone(ridge).fit(X, Y).thresholds_
+    assert not np.array_equal(weighted, unweighted)
+
+
+def test_per_label_list_predict_proba():
+    rng = np.random.RandomState(0)
+    X = rng.normal(size=(60, 2))
+    Y = np.column_stack([X[:, 0] > 0.5, X[:, 1] > 0, np.zeros(60)]).astype(int)
+    knn = KNeighborsClassifier(n_neighbors=5)
+    fixed = FixedMultiLabelThresholdClassifier(knn, threshold=[0.5, 0.7, 0.5])
+    fixed.fit(X, Y)
+    proba = fixed.predict_proba(X)
+    assert isinstance(proba, list)
+    expected = np.column_stack(
+        [proba[0][:, 1] >= 0.5, proba[1][:, 1] >= 0.7, np.zeros(60)]
+    ).astype(int)
+    np.testing.assert_array_equal(fixed.predict(X), expected)
+    # label 2 is never positive: constant scores, default threshold, warning
+    with pytest.warns(UserWarning, match=r"label\(s\) \[2\] are constant"):
+        tuner = MultiLabelThresholdTuner(knn, cv=3).fit(X, Y)
+    assert tuner.thresholds_[2] == 0.5
+    assert np.all(tuner.predict(X)[:, 2] == 0)
+
+
+def test_fixed_threshold_auto_and_validation():
+    model = ScoresAsX()
+    fixed = FixedMultiLabelThresholdClassifier(model).fit(S, Y)
+    np.testing.assert_array_equal(fixed.thresholds_, [0.0, 0.0])
+    fixed = FixedMultiLabelThresholdClassifier(model, threshold=[4, 7]).fit(S, Y)
+    expected = np.column_stack([S[:, 0] >= 4, S[:, 1] >= 7]).astype(int)
+    np.testing.assert_array_equal(fixed.predict(S), expected)
+    with pytest.raises(ValueError, match=r"threshold must .*shape \(n_labels,\)"):
+        FixedMultiLabelThresholdClassifier(model, threshold=[1, 2, 3]).fit(S, Y)
+    with pytest.raises(ValueError, match="threshold must be"):
+        FixedMultiLabelThresholdClassifier(model, threshold="high").fit(S, Y)
+    proba = FixedMultiLabelThresholdClassifier(
+        OneVsRestClassifier(LogisticRegression())
+    ).fit(S, Y)
+    np.testing.assert_array_equal(proba.thresholds_, [0.5, 0.5])
+    assert proba.response_method_ == "predict_proba"
+
+
+def test_pipeline_and_grid_search(imbalanced_split):
+    X, _, Y, _ = imbalanced_split
+    X, Y = X[:240], Y[:240]
+    tuner = MultiLabelThresholdTuner(
+        OneVsRestClassifier(LogisticRegression(solver="liblinear")), cv=3
+    )
+    pipe = make_pipeline(StandardScaler(), tuner).fit(X, Y)
+    assert pipe.predict(X).shape == Y.shape
+    assert pipe[-1].thresholds_.shape == (5,)
+    search = GridSearchCV(
+        tuner,
+        {"estimator__estimator__C": [0.01, 1.0]},
+        scoring=get_scorer("macro_f1"),
+        cv=KFold(2),
+    ).fit(X, Y)
+    assert search.best_params_["estimator__estimator__C"] in (0.01, 1.0)
+    assert search.best_estimator_.thresholds_.shape == (5,)
+    assert np.isfinite(search.cv_results_["mean_test_score"]).all()
+
+
+def test_clone_and_pickle(imbalanced_split):
+    X, _, Y, _ = imbalanced_split
+    X, Y = X[:200], Y[:200]
+    tuner = MultiLabelThresholdTuner(
+        OneVsRestClassifier(LogisticRegression(solver="liblinear")),
+        scoring="micro_f1",
+        cv=3,
+        thresholds=50,
+    )
+    cloned = clone(tuner)
+    assert cloned.get_params()["thresholds"] == 50
+    assert not hasattr(cloned, "thresholds_")
+    tuner.fit(X, Y)
+    restored = pickle.loads(pickle.dumps(tuner))
+    np.testing.assert_array_equal(restored.thresholds_, tuner.thresholds_)
+    np.testing.assert_array_equal(restored.predict(X), tuner.predict(X))
+    # deterministic: a clone fitted again finds the same thresholds
+    np.testing.assert_array_equal(clone(tuner).fit(X, Y).thresholds_, tuner.thresholds_)
+
+
+def test_not_fitted():
+    tuner = MultiLabelThresholdTuner(ScoresAsX())
+    with pytest.raises(NotFittedError):
+        tuner.predict(S)
+
+
+@pytest.mark.parametrize(
+    "params, match",
+    [
+        ({"thresholds": 0}, "thresholds must be an int >= 1"),
+        ({"thresholds": [np.nan, 1.0]}, "thresholds contains NaN"),
+        ({"cv": 1}, "must be >= 2"),
+        ({"cv": 1.5}, r"must be in \(0, 1\)"),
+        ({"cv": "loo"}, "cv must be"),
+        ({"cv": "prefit"}, "refit cannot be True"),
+        ({"refit": False}, "several folds, refit cannot be False"),
+        ({"refit": "yes"}, "refit must be a bool"),
+        ({"scoring": "neg_ranking_loss"}, "does not depend on the decision"),
+        ({"scoring": "no_such_metric"}, "not a valid scoring"),
+        ({"scoring": 3}, "scoring must be"),
+        ({"response_method": "predict"}, "response_method must be one of"),
+        ({"verbose": -1}, "verbose must be"),
+        ({"n_jobs": 1.5}, "n_jobs must be"),
+    ],
+)
+def test_parameter_errors(params, match):
+    tuner = MultiLabelThresholdTuner(ScoresAsX(), **params)
+    with pytest.raises(ValueError, match=match):
+        tuner.fit(S, Y)
+
+
+def test_target_and_estimator_errors():
+    tuner = MultiLabelThresholdTuner(ScoresAsX(ravel=True), cv=2)
+    with pytest.raises(ValueError, match="Only binary classification"):
+        tuner.fit(S, np.array([0, 1, 2, 0, 1, 2, 0]))
+    with pytest.raises(ValueError, match=r"y has 1 class\(es\)"):
+        tuner.fit(S, np.zeros(7))
+    with pytest.raises(ValueError, match="binary indicator"):
+        tuner.fit(S, Y * 2)
+    with pytest.raises(ValueError, match="y is None"):
+        tuner.fit(S, None)
+    with pytest.raises(ValueError, match="has no method predict_proba"):
+        MultiLabelThresholdTuner(StandardScaler()).fit(S, Y)
+    with pytest.raises(ValueError, match="estimator must be a classifier"):
+        MultiLabelThresholdTuner(KFold()).fit(S, Y)
+    unfitted = MultiLabelThresholdTuner(ScoresAsX(), cv="prefit", refit=False)
+    with pytest.raises(NotFittedError, match="must be fitted"):
+        unfitted.fit(S, Y)
+
+
+def test_no_warning_on_clean_fit():
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        _prefit_tuner("micro_f1")
