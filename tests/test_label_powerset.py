@@ -1,0 +1,459 @@
+"""Tests of skmml.svm.LabelPowersetWeightedSVC."""
+
+import pickle
+
+import numpy as np
+import pytest
+import scipy.sparse as sp
+from sklearn.base import clone
+from sklearn.datasets import make_classification, make_multilabel_classification
+from sklearn.exceptions import DataConversionWarning
+from sklearn.model_selection import GridSearchCV
+from sklearn.pipeline import make_pipeline
+from sklearn.preprocessing import StandardScaler
+from sklearn.svm import SVC, LinearSVC
+
+from skmml.svm import LabelPowersetWeightedSVC
+
+# Four points per corner; the combination (1, 1) sits alone in its corner.
+X_TOY = np.array(
+    [[0.0, 0.0], [0.2, 0.1], [3.0, 0.0], [3.1, 0.2], [0.0, 3.0], [0.1, 3.2]]
+    + [[3.0, 3.0]]
+)
+Y_TOY = np.array([[0, 0], [0, 0], [1, 0], [1, 0], [0, 1], [0, 1], [1, 1]])
+
+
+@pytest.fixture(scope="module")
+def ml_data():
+    X, Y = make_multilabel_classification(
+        n_samples=240, n_features=8, n_classes=4, random_state=0
+    )
+    return X[:160], Y[:160], X[160:], Y[160:]
+
+
+@pytest.fixture(scope="module")
+def fitted(ml_data):
+    X, Y, _, _ = ml_data
+    return LabelPowersetWeightedSVC().fit(X, Y)
+
+
+def _codes(Y, combos):
+    """Index of each row of Y in combos (reference for the encoder)."""
+    return np.array([np.flatnonzero((combos == row).all(1))[0] for row in Y])
+
+
+def _winner_reference(ovo, n_classes):
+    """p_k ~ prod_l sigma(f_kl), one sample and one pair at a time."""
+    first, second = np.triu_indices(n_classes, 1)
+    out = np.empty((len(ovo), n_classes))
+    for i, row in enumerate(ovo):
+        r = np.ones((n_classes, n_classes))
+        for p, (k, l) in enumerate(zip(first, second, strict=True)):
+            r[k, l] = 1 / (1 + np.exp(-row[p]))
+            r[l, k] = 1 - r[k, l]
+        wins_all = r.prod(axis=1)
+        out[i] = wins_all / wins_all.sum()
+    return out
+
+
+# ------------------------------------------------------------------ encoding
+def test_label_combinations_first_appearance_order():
+    Y = np.array([[1, 0, 1], [0, 0, 0], [1, 0, 1], [0, 1, 0], [0, 0, 0]])
+    X = np.arange(10.0).reshape(5, 2)
+    clf = LabelPowersetWeightedSVC(class_weight=None).fit(X, Y)
+    np.testing.assert_array_equal(
+        clf.label_combinations_, [[1, 0, 1], [0, 0, 0], [0, 1, 0]]
+    )
+    np.testing.assert_array_equal(clf.estimator_.classes_, [0, 1, 2])
+    np.testing.assert_array_equal(clf.classes_, [0, 1, 2])
+    assert clf.n_labels_ == 3
+
+
+def test_sparse_and_dense_Y_give_the_same_model(ml_data):
+    X, Y, X_test, _ = ml_data
+    dense = LabelPowersetWeightedSVC().fit(X, Y)
+    sparse = LabelPowersetWeightedSVC().fit(X, sp.csr_matrix(Y))
+    np.testing.assert_array_equal(dense.label_combinations_, sparse.label_combinations_)
+    np.testing.assert_array_equal(dense.predict(X_test), sparse.predict(X_test))
+    np.testing.assert_allclose(dense.sample_weight_, sparse.sample_weight_)
+
+
+def test_many_labels_encoding():
+    # More than 8 labels: rows span several packed bytes.
+    rng = np.random.RandomState(0)
+    Y = (rng.rand(200, 19) < 0.02).astype(int)
+    Y[:, 0] = np.arange(200) % 2  # at least 2 combinations
+    X = rng.randn(200, 3)
+    clf = LabelPowersetWeightedSVC(class_weight=None).fit(X, Y)
+    expected = np.unique(Y, axis=0)
+    assert len(clf.label_combinations_) == len(expected)
+    codes = _codes(Y, clf.label_combinations_)
+    # codes increase in order of first appearance
+    _, first = np.unique(codes, return_index=True)
+    assert np.all(np.diff(first) > 0)
+
+
+# ----------------------------------------------------------------- weighting
+def test_label_weights_hand_computed():
+    # Label counts: label 0 -> 3, label 1 -> 3, no label -> 2, so
+    # delta = (1/3, 1/3, 1/2); costs: (0,0) 1/2, (1,0) and (0,1) 1/3,
+    # (1,1) 2/3; total 3 over 7 samples -> scaled by 7/3.
+    clf = LabelPowersetWeightedSVC().fit(X_TOY, Y_TOY)
+    expected = np.array([1 / 2, 1 / 2, 1 / 3, 1 / 3, 1 / 3, 1 / 3, 2 / 3]) * 7 / 3
+    np.testing.assert_allclose(clf.sample_weight_, expected)
+    assert clf.sample_weight_.mean() == pytest.approx(1.0)
+
+
+def test_powerset_weights_equal_balanced_numbers():
+    clf = LabelPowersetWeightedSVC(class_weight="powerset").fit(X_TOY, Y_TOY)
+    # classes in first-appearance order: (0,0) x2, (1,0) x2, (0,1) x2, (1,1) x1
+    counts = np.array([2, 2, 2, 2, 2, 2, 1])
+    np.testing.assert_allclose(clf.sample_weight_, 7 / (4 * counts))
+    balanced = LabelPowersetWeightedSVC(class_weight="balanced").fit(X_TOY, Y_TOY)
+    assert balanced.sample_weight_ is None
+    assert balanced.estimator_.class_weight == "balanced"
+    np.testing.assert_allclose(
+        balanced.estimator_.class_weight_, 7 / (4 * np.array([2, 2, 2, 1]))
+    )
+
+
+@pytest.mark.parametrize("class_weight", ["label", "powerset"])
+def test_weighting_by_two_equals_repeating(class_weight):
+    repeat = np.array([0, 0, 1, 2, 3, 4, 5, 6])
+    sw = np.array([2.0, 1, 1, 1, 1, 1, 1])
+    weighted = LabelPowersetWeightedSVC(class_weight=class_weight).fit(
+        X_TOY, Y_TOY, sample_weight=sw
+    )
+    repeated = LabelPowersetWeightedSVC(class_weight=class_weight).fit(
+        X_TOY[repeat], Y_TOY[repeat]
+    )
+    # Cost per original sample: weight 2 on sample 0 == two copies of it.
+    np.testing.assert_allclose(
+        weighted.sample_weight_[0], 2 * repeated.sample_weight_[0]
+    )
+    np.testing.assert_allclose(weighted.sample_weight_[1:], repeated.sample_weight_[2:])
+
+
+def test_dict_class_weight_on_combinations():
+    clf = LabelPowersetWeightedSVC(class_weight={(1, 1): 5.0, (0, 0): 0.5})
+    clf.fit(X_TOY, Y_TOY)
+    np.testing.assert_allclose(list(clf.estimator_.class_weight_), [0.5, 1.0, 1.0, 5.0])
+    lin = clone(clf).set_params(solver="liblinear").fit(X_TOY, Y_TOY)
+    np.testing.assert_allclose(lin.sample_weight_, [0.5, 0.5, 1, 1, 1, 1, 5])
+    with pytest.raises(ValueError, match="class_weight has key"):
+        LabelPowersetWeightedSVC(class_weight={(1, 1, 1): 2.0}).fit(X_TOY, Y_TOY)
+    with pytest.raises(ValueError, match="non-negative"):
+        LabelPowersetWeightedSVC(class_weight={(1, 1): -1}).fit(X_TOY, Y_TOY)
+
+
+def test_no_weighting_matches_plain_svc(ml_data):
+    X, Y, X_test, _ = ml_data
+    clf = LabelPowersetWeightedSVC(class_weight=None).fit(X, Y)
+    codes = _codes(Y, clf.label_combinations_)
+    svc = SVC(kernel="linear", C=0.9).fit(X, codes)
+    np.testing.assert_array_equal(
+        clf.predict(X_test), clf.label_combinations_[svc.predict(X_test)]
+    )
+    assert clf.sample_weight_ is None
+
+
+def test_label_weighting_changes_the_model(ml_data):
+    X, Y, X_test, _ = ml_data
+    weighted = LabelPowersetWeightedSVC().fit(X, Y)
+    plain = LabelPowersetWeightedSVC(class_weight=None).fit(X, Y)
+    assert not np.allclose(
+        weighted.decision_function(X_test), plain.decision_function(X_test)
+    )
+
+
+# ------------------------------------------------------------------- predict
+def test_predict_dense_int_rows_seen_in_training(fitted, ml_data):
+    _, _, X_test, _ = ml_data
+    pred = fitted.predict(sp.csr_matrix(X_test))
+    assert isinstance(pred, np.ndarray)
+    assert pred.shape == (len(X_test), 4)
+    assert np.issubdtype(pred.dtype, np.integer)
+    seen = {tuple(r) for r in fitted.label_combinations_}
+    assert {tuple(r) for r in pred} <= seen
+
+
+def test_unseen_combination_cannot_be_predicted():
+    # (1, 1) is never in training: even a point in its corner gets a seen row.
+    keep = np.arange(6)
+    clf = LabelPowersetWeightedSVC().fit(X_TOY[keep], Y_TOY[keep])
+    pred = clf.predict([[3.0, 3.0], [5.0, 5.0]])
+    assert not (pred == [1, 1]).all(axis=1).any()
+    assert pred.shape == (2, 2)
+
+
+def test_combination_seen_once_is_a_class():
+    clf = LabelPowersetWeightedSVC(C=10.0).fit(X_TOY, Y_TOY)
+    assert [1, 1] in clf.label_combinations_.tolist()
+    np.testing.assert_array_equal(clf.predict([[3.0, 3.0]]), [[1, 1]])
+    np.testing.assert_array_equal(clf.predict(X_TOY), Y_TOY)
+
+
+def test_balanced_matches_libsvm_on_encoded_problem(ml_data):
+    X, Y, X_test, _ = ml_data
+    clf = LabelPowersetWeightedSVC(class_weight="balanced").fit(X, Y)
+    codes = _codes(Y, clf.label_combinations_)
+    svc = SVC(kernel="linear", C=0.9, class_weight="balanced").fit(X, codes)
+    np.testing.assert_array_equal(
+        clf.predict(X_test), clf.label_combinations_[svc.predict(X_test)]
+    )
+
+
+# -------------------------------------------------------------------- scores
+@pytest.mark.parametrize("sparse_X", [False, True])
+def test_fast_ovo_decision_values_match_libsvm(fitted, ml_data, sparse_X):
+    _, _, X_test, _ = ml_data
+    X_in = sp.csr_matrix(X_test) if sparse_X else X_test
+    ours = np.concatenate([d.T for _, d in fitted._ovo_blocks(X_in)])
+    np.testing.assert_allclose(
+        ours, fitted.estimator_.decision_function(X_test), rtol=1e-9, atol=1e-9
+    )
+
+
+def test_sparse_X_fit(ml_data):
+    X, Y, X_test, _ = ml_data
+    sparse = LabelPowersetWeightedSVC().fit(sp.csr_matrix(X), Y)
+    dense = LabelPowersetWeightedSVC().fit(X, Y)
+    np.testing.assert_array_equal(sparse.predict(X_test), dense.predict(X_test))
+    np.testing.assert_allclose(
+        sparse.predict_proba(sp.csr_matrix(X_test)),
+        dense.predict_proba(X_test),
+        rtol=1e-8,
+    )
+
+
+def test_predict_proba_is_coupling_marginalised(fitted, ml_data):
+    _, _, X_test, _ = ml_data
+    X_test = X_test[:15]
+    n_classes = len(fitted.label_combinations_)
+    ovo = fitted.estimator_.decision_function(X_test)
+    class_proba = _winner_reference(ovo, n_classes)
+    expected = np.zeros((len(X_test), 4))
+    for i in range(len(X_test)):  # marginalise one combination at a time
+        for k, combo in enumerate(fitted.label_combinations_):
+            expected[i] += class_proba[i, k] * combo
+    proba = fitted.predict_proba(X_test)
+    np.testing.assert_allclose(proba, expected, rtol=1e-10, atol=1e-12)
+    assert proba.shape == (15, 4)
+
+
+def test_coupling_hand_computed_two_classes():
+    # Two classes: p = (sigma(f), sigma(-f)) with f the decision of class 0.
+    X = np.array([[0.0], [1.0], [2.0], [3.0]])
+    Y = np.array([[0, 1], [0, 1], [1, 0], [1, 0]])
+    clf = LabelPowersetWeightedSVC(C=1.0, class_weight=None).fit(X, Y)
+    # classes: (0, 1) then (1, 0); the SVC's decision is positive for (1, 0).
+    f = clf.estimator_.decision_function([[1.2]])[0]
+    p10 = 1 / (1 + np.exp(-f))
+    np.testing.assert_allclose(clf.predict_proba([[1.2]]), [[p10, 1 - p10]])
+    np.testing.assert_allclose(clf.decision_function([[1.2]]), [[f, -f]], rtol=1e-10)
+
+
+def test_coupling_hand_computed_three_classes():
+    # Decision values f_01 = 1, f_02 = 2, f_12 = -1 (libsvm layout):
+    # p ~ (s(1) s(2), s(-1) s(-1), s(-2) s(1)) with s the logistic sigmoid.
+    class Stub:
+        classes_ = np.arange(3)
+
+        @staticmethod
+        def decision_function(X):
+            return np.tile([1.0, 2.0, -1.0], (len(X), 1))
+
+    clf = LabelPowersetWeightedSVC(kernel="rbf")
+    clf.estimator_ = Stub()
+
+    def s(x):
+        return 1 / (1 + np.exp(-x))
+
+    expected = np.array([s(1) * s(2), s(-1) * s(-1), s(-2) * s(1)])
+    np.testing.assert_allclose(
+        clf._powerset_proba(np.zeros((2, 1))), [expected / expected.sum()] * 2
+    )
+
+
+def test_decision_function_is_logit_of_marginals(fitted, ml_data):
+    _, _, X_test, _ = ml_data
+    proba = fitted.predict_proba(X_test)
+    dec = fitted.decision_function(X_test)
+    # sigma(logit(P)) = P; the other way round loses digits where P ~ 1.
+    np.testing.assert_allclose(1 / (1 + np.exp(-dec)), proba, rtol=1e-12)
+    assert np.all((dec > 0) == (proba > 0.5))
+
+
+def test_decision_function_finite_for_far_away_points(fitted):
+    far = np.full((2, 8), 1e6)
+    far[1] *= -1
+    dec = fitted.decision_function(far)
+    proba = fitted.predict_proba(far)
+    assert np.all(np.isfinite(dec)) and np.all(np.isfinite(proba))
+    assert np.all((proba >= 0) & (proba <= 1))
+
+
+def test_liblinear_proba_is_softmax_of_ovr(ml_data):
+    X, Y, X_test, _ = ml_data
+    clf = LabelPowersetWeightedSVC(solver="liblinear", random_state=0).fit(X, Y)
+    assert isinstance(clf.estimator_, LinearSVC)
+    dec = clf.estimator_.decision_function(X_test)
+    soft = np.exp(dec) / np.exp(dec).sum(axis=1, keepdims=True)
+    np.testing.assert_allclose(
+        clf.predict_proba(X_test), soft @ clf.label_combinations_, rtol=1e-10
+    )
+    np.testing.assert_array_equal(
+        clf.predict(X_test), clf.label_combinations_[dec.argmax(axis=1)]
+    )
+
+
+def test_rbf_kernel_uses_libsvm_decision_values(ml_data):
+    X, Y, X_test, _ = ml_data
+    clf = LabelPowersetWeightedSVC(kernel="rbf", C=1.0).fit(X, Y)
+    ovo = clf.estimator_.decision_function(X_test[:10])
+    expected = _winner_reference(ovo, len(clf.label_combinations_))
+    expected = expected @ clf.label_combinations_
+    np.testing.assert_allclose(clf.predict_proba(X_test[:10]), expected, rtol=1e-10)
+
+
+def test_ranking_scorers_work(fitted, ml_data):
+    from skmml.metrics import get_scorer, mean_average_precision
+
+    _, _, X_test, Y_test = ml_data
+    map_score = get_scorer("mean_average_precision")(fitted, X_test, Y_test)
+    assert 0.5 < map_score <= 1.0
+    assert map_score == pytest.approx(
+        mean_average_precision(Y_test, fitted.decision_function(X_test))
+    ) or map_score == pytest.approx(
+        mean_average_precision(Y_test, fitted.predict_proba(X_test))
+    )
+    assert get_scorer("neg_ranking_loss")(fitted, X_test, Y_test) <= 0
+
+
+# ------------------------------------------------------------ 1-D targets
+def test_1d_multiclass_is_a_weighted_svc():
+    X, y = make_classification(
+        n_samples=120, n_features=6, n_informative=4, n_classes=3, random_state=0
+    )
+    labels = np.array(["a", "b", "c"])[y]
+    clf = LabelPowersetWeightedSVC().fit(X, labels)
+    svc = SVC(kernel="linear", C=0.9, class_weight="balanced").fit(X, labels)
+    np.testing.assert_array_equal(clf.predict(X), svc.predict(X))
+    np.testing.assert_allclose(
+        clf.decision_function(X), svc.decision_function(X), atol=1e-9
+    )
+    assert clf.label_combinations_ is None and clf.n_labels_ is None
+    proba = clf.predict_proba(X)
+    assert proba.shape == (120, 3)
+    np.testing.assert_allclose(proba.sum(axis=1), 1.0)
+
+
+def test_1d_binary_decision_and_proba():
+    X, y = make_classification(n_samples=60, n_features=4, random_state=1)
+    clf = LabelPowersetWeightedSVC(class_weight=None).fit(X, y)
+    svc = SVC(kernel="linear", C=0.9).fit(X, y)
+    dec = clf.decision_function(X)
+    np.testing.assert_allclose(dec, svc.decision_function(X))
+    np.testing.assert_allclose(clf.predict_proba(X)[:, 1], 1 / (1 + np.exp(-dec)))
+
+
+def test_column_vector_of_classes_warns_and_is_1d():
+    X, y = make_classification(n_samples=60, n_features=4, random_state=1)
+    y3 = y + (X[:, 0] > 1)
+    with pytest.warns(DataConversionWarning):
+        col = LabelPowersetWeightedSVC().fit(X, y3[:, None])
+    flat = LabelPowersetWeightedSVC().fit(X, y3)
+    np.testing.assert_array_equal(col.predict(X), flat.predict(X))
+
+
+# ----------------------------------------------------------------- errors
+@pytest.mark.parametrize(
+    "params, match",
+    [
+        ({"solver": "sag"}, "solver must be one of"),
+        ({"kernel": "precomputed"}, "kernel must be one of"),
+        ({"solver": "liblinear", "kernel": "rbf"}, "only supports kernel='linear'"),
+        ({"C": 0}, "C must be a positive"),
+        ({"C": "1"}, "C must be a positive"),
+        ({"class_weight": "inverse"}, "class_weight must be one of"),
+        ({"max_iter": 0}, "max_iter must be"),
+    ],
+)
+def test_invalid_parameters(params, match):
+    with pytest.raises(ValueError, match=match):
+        LabelPowersetWeightedSVC(**params).fit(X_TOY, Y_TOY)
+
+
+def test_invalid_targets_and_weights():
+    with pytest.raises(ValueError, match="single distinct label combination"):
+        LabelPowersetWeightedSVC().fit(X_TOY, np.ones((7, 2), dtype=int))
+    with pytest.raises(ValueError, match="binary indicator"):
+        LabelPowersetWeightedSVC().fit(X_TOY, np.full((7, 2), 2))
+    with pytest.raises(ValueError, match="requires y"):
+        LabelPowersetWeightedSVC().fit(X_TOY, None)
+    with pytest.raises(ValueError, match="inconsistent numbers of samples"):
+        LabelPowersetWeightedSVC().fit(X_TOY, Y_TOY[:5])
+    with pytest.raises(ValueError, match="sample_weight must have shape"):
+        LabelPowersetWeightedSVC().fit(X_TOY, Y_TOY, sample_weight=np.ones(3))
+    with pytest.raises(ValueError, match="non-negative"):
+        LabelPowersetWeightedSVC().fit(X_TOY, Y_TOY, sample_weight=-np.ones(7))
+    with pytest.raises(ValueError, match="1 class"):
+        LabelPowersetWeightedSVC().fit(X_TOY, np.zeros(7))
+
+
+def test_init_stores_parameters_unchanged():
+    cw = {(0, 1): 2.0}
+    clf = LabelPowersetWeightedSVC(2.0, class_weight=cw, solver="liblinear")
+    assert clf.get_params()["class_weight"] is cw
+    assert clf.C == 2.0 and clf.kernel == "linear" and clf.max_iter is None
+
+
+# -------------------------------------------------------------- ecosystem
+def test_clone_and_pickle_round_trip(fitted, ml_data):
+    _, _, X_test, _ = ml_data
+    restored = pickle.loads(pickle.dumps(fitted))
+    np.testing.assert_array_equal(restored.predict(X_test), fitted.predict(X_test))
+    np.testing.assert_array_equal(
+        restored.predict_proba(X_test), fitted.predict_proba(X_test)
+    )
+    fresh = clone(fitted)
+    assert not hasattr(fresh, "estimator_")
+    assert fresh.get_params() == fitted.get_params()
+
+
+def test_pipeline_and_grid_search_with_skmml_scoring(ml_data):
+    from skmml.metrics import get_scorer
+    from skmml.model_selection import IterativeStratifiedKFold
+
+    X, Y, X_test, _ = ml_data
+    pipe = make_pipeline(StandardScaler(), LabelPowersetWeightedSVC())
+    search = GridSearchCV(
+        pipe,
+        {"labelpowersetweightedsvc__C": [0.1, 0.9]},
+        cv=IterativeStratifiedKFold(n_splits=3),
+        scoring={
+            "micro_f1": get_scorer("micro_f1"),
+            "map": get_scorer("mean_average_precision"),
+        },
+        refit="micro_f1",
+    ).fit(X, Y)
+    assert search.best_params_["labelpowersetweightedsvc__C"] in (0.1, 0.9)
+    assert np.all(np.isfinite(search.cv_results_["mean_test_map"]))
+    assert search.predict(X_test).shape == (len(X_test), 4)
+
+
+def test_pandas_Y_and_feature_names(ml_data):
+    pd = pytest.importorskip("pandas")
+    X, Y, X_test, _ = ml_data
+    Xf = pd.DataFrame(X, columns=[f"v__f{j}" for j in range(X.shape[1])])
+    Yf = pd.DataFrame(Y, columns=list("abcd"))
+    clf = LabelPowersetWeightedSVC().fit(Xf, Yf)
+    assert list(clf.feature_names_in_) == list(Xf.columns)
+    np.testing.assert_array_equal(
+        clf.predict(pd.DataFrame(X_test, columns=Xf.columns)),
+        LabelPowersetWeightedSVC().fit(X, Y).predict(X_test),
+    )
+
+
+def test_n_iter_reported(fitted):
+    assert np.all(np.asarray(fitted.n_iter_) >= 1)
