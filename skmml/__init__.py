@@ -11,6 +11,7 @@ __version__ = "0.1.0.dev0"
 
 # public name -> (module, needs torch)
 _LAZY_ATTRS = {
+    "LabelPowersetWeightedSVC": ("skmml.svm", False),
     "MultiModalConcatenator": ("skmml.compose", False),
 }
 
