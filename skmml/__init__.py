@@ -13,6 +13,7 @@ __version__ = "0.1.0.dev0"
 _LAZY_ATTRS = {
     "LabelPowersetWeightedSVC": ("skmml.svm", False),
     "MultiModalConcatenator": ("skmml.compose", False),
+    "RMLCClassifier": ("skmml.neural", True),
 }
 
 __all__ = sorted(_LAZY_ATTRS)
