@@ -99,7 +99,11 @@ def _fixed_threshold_instances():
 def _label_powerset_instances():
     from skmml.svm import LabelPowersetWeightedSVC
 
-    return [LabelPowersetWeightedSVC(), LabelPowersetWeightedSVC(solver="liblinear")]
+    return [
+        LabelPowersetWeightedSVC(),
+        LabelPowersetWeightedSVC(solver="liblinear"),
+        LabelPowersetWeightedSVC(solver="least_squares", class_weight="balanced"),
+    ]
 
 
 def _rmlc_instances():

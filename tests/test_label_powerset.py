@@ -372,7 +372,8 @@ def test_column_vector_of_classes_warns_and_is_1d():
     [
         ({"solver": "sag"}, "solver must be one of"),
         ({"kernel": "precomputed"}, "kernel must be one of"),
-        ({"solver": "liblinear", "kernel": "rbf"}, "only supports kernel='linear'"),
+        ({"solver": "liblinear", "kernel": "rbf"}, "only supports kernel=.linear."),
+        ({"solver": "least_squares", "kernel": "poly"}, "only supports kernel"),
         ({"C": 0}, "C must be a positive"),
         ({"C": "1"}, "C must be a positive"),
         ({"class_weight": "inverse"}, "class_weight must be one of"),
@@ -457,3 +458,144 @@ def test_pandas_Y_and_feature_names(ml_data):
 
 def test_n_iter_reported(fitted):
     assert np.all(np.asarray(fitted.n_iter_) >= 1)
+
+
+# ------------------------------------------------------ least-squares solver
+def _pair_lstsq_reference(X, codes, s, C, k, l):
+    """min 1/2 |w|^2 + C sum s (y - w.x - b)^2 on classes k (+1), l (-1)."""
+    rows = np.flatnonzero((codes == k) | (codes == l))
+    y = np.where(codes[rows] == k, 1.0, -1.0)
+    root = np.sqrt(2 * C * s[rows])
+    design = np.hstack([X[rows], np.ones((len(rows), 1))]) * root[:, None]
+    ridge = np.hstack([np.eye(X.shape[1]), np.zeros((X.shape[1], 1))])
+    sol = np.linalg.lstsq(
+        np.vstack([design, ridge]), np.r_[y * root, np.zeros(X.shape[1])], rcond=None
+    )[0]
+    return sol[:-1], sol[-1]
+
+
+def test_least_squares_hand_computed():
+    # One pair, C = 0.5: (diag(1, 0) + sum x~ x~^T) (w, b) = sum y x~, i.e.
+    # [[27, 8], [8, 4]] (w, b) = (-6, 0) -> w = -6/11, b = 12/11.
+    X = np.array([[0.0], [1.0], [3.0], [4.0]])
+    Y = np.array([[0, 1], [0, 1], [1, 0], [1, 0]])
+    clf = LabelPowersetWeightedSVC(
+        C=0.5, solver="least_squares", class_weight=None
+    ).fit(X, Y)
+    np.testing.assert_allclose(clf.coef_, [[-6 / 11]], rtol=1e-9)
+    np.testing.assert_allclose(clf.intercept_, [12 / 11], rtol=1e-9)
+    assert clf.estimator_ is None and clf.n_iter_ == 1
+    np.testing.assert_array_equal(clf.predict([[1.9], [2.1]]), [[0, 1], [1, 0]])
+    # f(2.5) = -3/11 votes for code 1 = (1, 0): P(label 0) = sigma(3/11).
+    p = 1 / (1 + np.exp(-3 / 11))
+    np.testing.assert_allclose(clf.predict_proba([[2.5]]), [[p, 1 - p]], rtol=1e-9)
+
+
+def test_least_squares_matches_per_pair_reference(ml_data):
+    X, Y, _, _ = ml_data
+    C = 0.7
+    clf = LabelPowersetWeightedSVC(C=C, solver="least_squares").fit(X, Y)
+    codes = _codes(Y, clf.label_combinations_)
+    n_codes = len(clf.label_combinations_)
+    first, second = np.triu_indices(n_codes, 1)
+    assert clf.coef_.shape == (len(first), X.shape[1])
+    for p in [0, 1, len(first) // 2, len(first) - 1]:
+        w, b = _pair_lstsq_reference(
+            X, codes, clf.sample_weight_, C, first[p], second[p]
+        )
+        np.testing.assert_allclose(clf.coef_[p], w, rtol=1e-6, atol=1e-9)
+        np.testing.assert_allclose(clf.intercept_[p], b, rtol=1e-6, atol=1e-9)
+
+
+def test_least_squares_vote_and_coupling(ml_data):
+    X, Y, X_test, _ = ml_data
+    clf = LabelPowersetWeightedSVC(solver="least_squares").fit(X, Y)
+    n_codes = len(clf.label_combinations_)
+    dec = X_test @ clf.coef_.T + clf.intercept_
+    first, second = np.triu_indices(n_codes, 1)
+    expected = []
+    for row in dec:  # libsvm's vote, ties to the lowest code
+        votes = np.zeros(n_codes)
+        for p, (k, l) in enumerate(zip(first, second, strict=True)):
+            votes[k if row[p] > 0 else l] += 1
+        expected.append(np.argmax(votes))
+    np.testing.assert_array_equal(
+        clf.predict(X_test), clf.label_combinations_[expected]
+    )
+    proba = _winner_reference(dec, n_codes) @ clf.label_combinations_
+    np.testing.assert_allclose(clf.predict_proba(X_test), proba, rtol=1e-10)
+
+
+def test_least_squares_agrees_with_libsvm_on_separable_data():
+    from sklearn.datasets import make_blobs
+
+    centers = np.array([[0.0, 0.0], [6.0, 0.0], [0.0, 6.0], [6.0, 6.0], [3.0, 9.0]])
+    X, blob = make_blobs(
+        n_samples=300, centers=centers, cluster_std=0.6, random_state=0
+    )
+    # blob -> combination of 3 labels; blob sizes kept unequal on purpose
+    combos = np.array([[0, 0, 0], [1, 0, 0], [0, 1, 0], [1, 1, 0], [0, 1, 1]])
+    keep = (blob != 4) | (np.arange(300) % 3 == 0)
+    X, Y = X[keep], combos[blob[keep]]
+    X_train, Y_train, X_test = X[::2], Y[::2], X[1::2]
+    lsq = LabelPowersetWeightedSVC(solver="least_squares").fit(X_train, Y_train)
+    svm = LabelPowersetWeightedSVC().fit(X_train, Y_train)
+    np.testing.assert_array_equal(lsq.predict(X_test), svm.predict(X_test))
+    np.testing.assert_array_equal(lsq.predict(X_test), Y[1::2])
+
+
+def test_least_squares_weight_two_equals_repeating():
+    repeat = np.array([0, 0, 1, 2, 3, 4, 5, 6])
+    sw = np.array([2.0, 1, 1, 1, 1, 1, 1])
+    params = {"solver": "least_squares", "class_weight": None}
+    weighted = LabelPowersetWeightedSVC(**params).fit(X_TOY, Y_TOY, sample_weight=sw)
+    repeated = LabelPowersetWeightedSVC(**params).fit(X_TOY[repeat], Y_TOY[repeat])
+    np.testing.assert_allclose(weighted.coef_, repeated.coef_, rtol=1e-9)
+    np.testing.assert_allclose(weighted.intercept_, repeated.intercept_, rtol=1e-9)
+    unweighted = LabelPowersetWeightedSVC(**params).fit(X_TOY, Y_TOY)
+    assert not np.allclose(weighted.coef_, unweighted.coef_)
+
+
+def test_least_squares_sparse_X_and_zero_weight_pair(ml_data):
+    X, Y, X_test, _ = ml_data
+    dense = LabelPowersetWeightedSVC(solver="least_squares").fit(X, Y)
+    sparse = LabelPowersetWeightedSVC(solver="least_squares").fit(sp.csr_matrix(X), Y)
+    np.testing.assert_allclose(sparse.coef_, dense.coef_, rtol=1e-9, atol=1e-12)
+    np.testing.assert_array_equal(
+        sparse.predict(sp.csr_matrix(X_test)), dense.predict(X_test)
+    )
+    # Both combinations of a pair weigh 0: solvable, and that pair is w = b = 0.
+    clf = LabelPowersetWeightedSVC(
+        solver="least_squares", class_weight={(0, 0): 0.0, (1, 0): 0.0}
+    ).fit(X_TOY, Y_TOY)
+    np.testing.assert_allclose(clf.coef_[0], 0.0, atol=1e-12)
+    np.testing.assert_allclose(clf.intercept_[0], 0.0, atol=1e-12)
+    assert np.all(np.isfinite(clf.coef_))
+
+
+def test_least_squares_1d_targets():
+    X, y = make_classification(
+        n_samples=120, n_features=6, n_informative=4, n_classes=3, random_state=0
+    )
+    labels = np.array(["a", "b", "c"])[y]
+    clf = LabelPowersetWeightedSVC(solver="least_squares").fit(X, labels)
+    assert set(clf.predict(X)) <= {"a", "b", "c"}
+    # 90% of libsvm's votes here; both fit 66% of the (noisy) labels.
+    svm = LabelPowersetWeightedSVC().fit(X, labels)
+    assert np.mean(clf.predict(X) == svm.predict(X)) >= 0.85
+    assert clf.decision_function(X).shape == (120, 3)
+    np.testing.assert_allclose(clf.predict_proba(X).sum(axis=1), 1.0)
+    Xb, yb = make_classification(n_samples=60, n_features=4, random_state=1)
+    binary = LabelPowersetWeightedSVC(solver="least_squares").fit(Xb, yb)
+    dec = binary.decision_function(Xb)
+    assert dec.shape == (60,)
+    np.testing.assert_array_equal(binary.predict(Xb), binary.classes_[(dec > 0) * 1])
+    np.testing.assert_allclose(binary.predict_proba(Xb)[:, 1], 1 / (1 + np.exp(-dec)))
+
+
+def test_refit_with_another_solver_drops_pairwise_coef():
+    clf = LabelPowersetWeightedSVC(solver="least_squares").fit(X_TOY, Y_TOY)
+    assert hasattr(clf, "coef_")
+    clf.set_params(solver="libsvm").fit(X_TOY, Y_TOY)
+    assert not hasattr(clf, "coef_") and not hasattr(clf, "intercept_")
+    np.testing.assert_array_equal(clf.predict(X_TOY), clf.predict(X_TOY))
