@@ -606,6 +606,11 @@ default="label"
                 )
             if not np.all(np.isfinite(sample_weight)) or np.any(sample_weight < 0):
                 raise ValueError("sample_weight must be finite and non-negative.")
+            if not np.any(sample_weight > 0):
+                raise ValueError(
+                    "sample_weight has only zero weights: at least one sample "
+                    "must have a positive weight."
+                )
         solver_cw, weights = self._solver_weights(codes, Y, sample_weight)
         self._dense_fit = not sp.issparse(X)
         self.sample_weight_ = weights
