@@ -112,8 +112,26 @@ def _rmlc_instances():
     return [RMLCClassifier(hidden_size=8, max_epochs=10, lr=0.05, random_state=0)]
 
 
+def _resbilstm_encoder_instances():
+    from skmml.neural import ResBiLSTMEncoder
+
+    return [ResBiLSTMEncoder(hidden_size=4, dense_size=8, max_epochs=3, random_state=0)]
+
+
+def _resbilstm_classifier_instances():
+    from skmml.neural import ResBiLSTMClassifier
+
+    return [
+        ResBiLSTMClassifier(
+            hidden_size=8, dense_size=16, max_epochs=20, lr=0.02, random_state=0
+        )
+    ]
+
+
 # Estimators that need constructor arguments or cheap settings for the checks.
 INSTANCE_FACTORIES = {
+    "ResBiLSTMEncoder": _resbilstm_encoder_instances,
+    "ResBiLSTMClassifier": _resbilstm_classifier_instances,
     "RMLCClassifier": _rmlc_instances,
     "LabelPowersetWeightedSVC": _label_powerset_instances,
     "MultiModalConcatenator": _concatenator_instances,
