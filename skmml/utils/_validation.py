@@ -110,9 +110,7 @@ def check_multilabel_indicator(
             f"dtype {values.dtype}."
         )
     if values.dtype != bool:
-        if np.issubdtype(values.dtype, np.floating) and not np.all(
-            np.isfinite(values)
-        ):
+        if np.issubdtype(values.dtype, np.floating) and not np.all(np.isfinite(values)):
             raise ValueError(
                 f"{name} contains NaN or infinity; a binary indicator matrix "
                 "of 0/1 values is required."
