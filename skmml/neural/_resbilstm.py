@@ -22,7 +22,13 @@ from torch import nn
 
 from ..losses import WeightedBCELoss
 from ..utils import check_multilabel_indicator
-from ._rmlc import _cuda_devices, _is_int_like, _resolve_modalities, _sigmoid
+from ._rmlc import (
+    _cuda_devices,
+    _is_int_like,
+    _NetParamsMixin,
+    _resolve_modalities,
+    _sigmoid,
+)
 
 _POOLINGS = ("last", "mean", "max")
 
@@ -176,7 +182,7 @@ def _make_train_split(split, seed):
     )
 
 
-class _ResBiLSTMBase(BaseEstimator):
+class _ResBiLSTMBase(_NetParamsMixin, BaseEstimator):
     """Fitting code shared by the encoder and the classifier."""
 
     def _validate_params(self):

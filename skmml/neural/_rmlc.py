@@ -28,7 +28,126 @@ _ROUTED_PREFIXES = (
 )
 
 
-class RMLCClassifier(ClassifierMixin, BaseEstimator):
+class _NetParamsMixin:
+    """``save_params`` / ``load_params`` of the fitted skorch net ``net_``."""
+
+    def save_params(
+        self, f_params=None, *, f_optimizer=None, f_criterion=None, f_history=None
+    ):
+        """Save the trained weights (and optimizer, history) to files.
+
+        Thin wrapper of :meth:`skorch.net.NeuralNet.save_params` on
+        ``net_``: only the state of the torch module (optimizer, criterion)
+        is written, through :func:`torch.save`, not the estimator. Restore it
+        with :meth:`load_params` into an estimator fitted with the same
+        parameters on data of the same shape; to save the whole estimator,
+        pickle it (see Notes).
+
+        Parameters
+        ----------
+        f_params : str, path or file-like, default=None
+            Where to write the module's ``state_dict``; None skips it.
+        f_optimizer : str, path or file-like, default=None
+            Where to write the optimizer's ``state_dict``; None skips it.
+        f_criterion : str, path or file-like, default=None
+            Where to write the criterion's ``state_dict``; None skips it.
+        f_history : str, path or file-like, default=None
+            Where to write the training history as JSON; None skips it.
+
+        Returns
+        -------
+        self : object
+
+        Notes
+        -----
+        A pickle (``pickle`` or ``joblib``) restores the whole fitted
+        estimator but runs arbitrary code when loaded: never load a pickle
+        from an untrusted source. The files of :meth:`save_params` are
+        loaded by :meth:`load_params` with ``torch.load(...,
+        weights_only=True)``, which only rebuilds tensors and plain
+        containers.
+
+        Examples
+        --------
+        >>> import io
+        >>> import numpy as np
+        >>> from skmml.neural import RMLCClassifier
+        >>> rng = np.random.RandomState(0)
+        >>> X = rng.normal(size=(30, 4))
+        >>> Y = np.column_stack([X[:, 0] > 0, X[:, 1] > 0]).astype(int)
+        >>> clf = RMLCClassifier(hidden_size=4, max_epochs=3, random_state=0)
+        >>> f = io.BytesIO()
+        >>> _ = clf.fit(X, Y).save_params(f_params=f)
+        >>> other = RMLCClassifier(hidden_size=4, max_epochs=1).fit(X, Y)
+        >>> _ = f.seek(0)
+        >>> np.array_equal(other.load_params(f_params=f).predict_proba(X),
+        ...                clf.predict_proba(X))
+        True
+        """
+        check_is_fitted(self, "net_")
+        self.net_.save_params(
+            f_params=f_params,
+            f_optimizer=f_optimizer,
+            f_criterion=f_criterion,
+            f_history=f_history,
+        )
+        return self
+
+    def load_params(
+        self, f_params=None, *, f_optimizer=None, f_criterion=None, f_history=None
+    ):
+        """Load weights written by :meth:`save_params`, safely.
+
+        Thin wrapper of :meth:`skorch.net.NeuralNet.load_params` on
+        ``net_`` that always loads with ``torch.load(...,
+        weights_only=True)``: a file holding anything but tensors and plain
+        containers is rejected instead of being unpickled. The estimator
+        must be fitted with the same parameters on data of the same shape
+        (same features, modalities and labels), so that ``net_`` has the
+        architecture of the saved weights; a short fit (``max_epochs=1``)
+        is enough.
+
+        Parameters
+        ----------
+        f_params : str, path or file-like, default=None
+            Module ``state_dict`` to load; None skips it.
+        f_optimizer : str, path or file-like, default=None
+            Optimizer ``state_dict`` to load; None skips it.
+        f_criterion : str, path or file-like, default=None
+            Criterion ``state_dict`` to load; None skips it.
+        f_history : str, path or file-like, default=None
+            Training history (JSON) to load; None skips it.
+
+        Returns
+        -------
+        self : object
+        """
+        check_is_fitted(self, "net_")
+        net = self.net_
+        previous = net.torch_load_kwargs
+        net.torch_load_kwargs = {**(previous or {}), "weights_only": True}
+        try:
+            net.load_params(
+                f_params=f_params,
+                f_optimizer=f_optimizer,
+                f_criterion=f_criterion,
+                f_history=f_history,
+            )
+        except RuntimeError as exc:
+            if "state_dict" not in str(exc):
+                raise
+            # torch's size-mismatch report is long; say what to do first
+            raise ValueError(
+                "The saved parameters do not fit this estimator's network: fit "
+                "it with the same parameters on data of the same shape before "
+                f"load_params. torch reported: {exc}"
+            ) from None
+        finally:
+            net.torch_load_kwargs = previous
+        return self
+
+
+class RMLCClassifier(_NetParamsMixin, ClassifierMixin, BaseEstimator):
     """Rethinking Modal-oriented Label Correlations (RMLC) classifier.
 
     A multi-modal multi-label network (Zhang et al.): a peephole LSTM reads
