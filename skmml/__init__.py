@@ -13,6 +13,7 @@ __version__ = "0.1.0.dev0"
 _LAZY_ATTRS = {
     "LabelPowersetWeightedSVC": ("skmml.svm", False),
     "MultiModalConcatenator": ("skmml.compose", False),
+    "RFRecursiveSelector": ("skmml.feature_selection", False),
     "RMLCClassifier": ("skmml.neural", True),
 }
 

@@ -89,8 +89,17 @@ def _resbilstm_classifier_instances():
     ]
 
 
+def _rf_selector_instances():
+    from sklearn.ensemble import RandomForestClassifier
+
+    from skmml.feature_selection import RFRecursiveSelector
+
+    return [RFRecursiveSelector(forest=RandomForestClassifier(n_estimators=5), cv=3)]
+
+
 # Estimators that need constructor arguments or cheap settings for the checks.
 INSTANCE_FACTORIES = {
+    "RFRecursiveSelector": _rf_selector_instances,
     "ResBiLSTMEncoder": _resbilstm_encoder_instances,
     "ResBiLSTMClassifier": _resbilstm_classifier_instances,
     "RMLCClassifier": _rmlc_instances,

@@ -1,0 +1,483 @@
+"""Random-forest ranked recursive feature elimination (Pouyanfar et al., 2018)."""
+
+import numbers
+import time
+
+import numpy as np
+from sklearn.base import BaseEstimator, MetaEstimatorMixin, clone, is_classifier
+from sklearn.ensemble import RandomForestClassifier
+from sklearn.feature_selection import SelectorMixin
+from sklearn.metrics import check_scoring
+from sklearn.model_selection import check_cv
+from sklearn.utils import check_random_state, get_tags
+from sklearn.utils.parallel import Parallel, delayed
+from sklearn.utils.validation import check_is_fitted, validate_data
+
+from ..utils import check_multilabel_indicator
+
+_STOPPING = ("first_decrease", "best")
+
+
+def _fit_and_score(estimator, X, Y, train, test, features, scorer):
+    """Fit a clone of ``estimator`` on ``X[train][:, features]``, score on test."""
+    Xs = X[:, features]
+    est = clone(estimator).fit(Xs[train], Y[train])
+    return scorer(est, Xs[test], Y[test])
+
+
+class RFRecursiveSelector(SelectorMixin, MetaEstimatorMixin, BaseEstimator):
+    """Feature selection by random-forest ranking and recursive elimination.
+
+    The fusion module of Pouyanfar et al. (2018), section III.C and
+    Algorithm 1: the features are ranked **once** by the mean decrease in Gini
+    impurity of a random forest, then the lowest-ranked ``step`` features are
+    dropped at a time and every candidate size is scored by cross-validating
+    ``estimator`` (by default a label-powerset weighted SVM) on the
+    top-ranked features. The kept size is the one before the first decrease
+    of the score (``stopping="first_decrease"``, Algorithm 1) or the best
+    size along the path (``stopping="best"``).
+
+    Unlike :class:`sklearn.feature_selection.RFECV`, which refits its ranking
+    estimator after every step and in every fold, the ranking costs a single
+    forest fit, and the (size, fold) evaluations are independent jobs run in
+    parallel with joblib.
+
+    Parameters
+    ----------
+    estimator : estimator object, default=None
+        Estimator scored at each candidate size and refitted on the kept
+        features (``estimator_``). ``None`` means
+        :class:`skmml.svm.LabelPowersetWeightedSVC` with its defaults. It is
+        cloned, never fitted in place.
+    forest : estimator object, default=None
+        Estimator whose ``feature_importances_`` after ``fit(X, Y)`` give the
+        ranking. ``None`` means
+        ``RandomForestClassifier(n_estimators=100, n_jobs=n_jobs)``. If it
+        has a ``random_state`` parameter left to ``None``, it is seeded from
+        ``random_state``. It is cloned.
+    step : int or float, default=1
+        Number of features dropped per elimination step (int >= 1), or
+        fraction in (0, 1) of the number of input features (at least one).
+    min_features_to_select : int, default=1
+        Smallest size evaluated. Clipped to the number of features.
+    stopping : {"first_decrease", "best"}, default="first_decrease"
+        ``"first_decrease"``: Algorithm 1. Walk from all features down and
+        stop as soon as a size scores strictly lower than the size before it;
+        keep the size before it (the paper's text: "the previous best result
+        will be returned"; line 17 of the printed algorithm would keep the
+        decreased score instead). Ties continue the walk, since fewer
+        features at an equal score are preferable. ``"best"``: walk the path (see
+        ``patience``) and keep the best-scoring size, the smallest one on
+        ties.
+    patience : int, default=None
+        Only used with ``stopping="best"``: stop after ``patience``
+        consecutive sizes scoring strictly below the best score so far.
+        ``None`` walks the whole path.
+    scoring : str, callable or None, default=None
+        Score maximised along the path. ``None`` means skmml's micro-F1
+        scorer (``skmml.metrics.get_scorer("micro_f1")``) for a multi-label
+        ``Y`` and scikit-learn's ``"f1_micro"`` (equal to accuracy) for a
+        1-D ``y``. A string is looked up first among skmml's scorer names
+        (``skmml.metrics.get_scorer``), then scikit-learn's.
+    cv : int, cross-validation generator or iterable, default=None
+        ``None`` means 5 folds. An int gives the number of folds of
+        :class:`skmml.model_selection.IterativeStratifiedKFold` for a
+        multi-label ``Y``, and of the scikit-learn default
+        (``StratifiedKFold`` for a classifier) for a 1-D ``y``.
+    n_jobs : int, default=None
+        Number of joblib workers for the (size, fold) evaluations and for the
+        default forest. ``None`` means 1 unless in a joblib context.
+    random_state : int, RandomState instance or None, default=None
+        Seeds the forest (see ``forest``). Pass an int for reproducible
+        output.
+    verbose : int, default=0
+        ``> 0`` prints the score of each evaluated size; ``> 1`` also turns
+        on joblib's progress messages.
+
+    Attributes
+    ----------
+    forest_ : estimator object
+        The forest fitted on all of ``X``.
+    feature_importances_ : ndarray of shape (n_features_in_,)
+        Mean decrease in impurity of each feature (``forest_``).
+    ranking_ : ndarray of shape (n_features_in_,)
+        Rank of each feature by importance, 1 for the most important; ties
+        are broken by column order. The kept features are exactly those with
+        ``ranking_ <= n_features_``. (Unlike :class:`~sklearn.feature_selection.RFE`,
+        the ranking is a full order, since it does not depend on the path.)
+    n_features_ : int
+        Number of kept features.
+    support_ : ndarray of shape (n_features_in_,), dtype=bool
+        Mask of the kept features.
+    estimator_ : estimator object
+        Clone of ``estimator`` fitted on the kept features of all of ``X``.
+    cv_results_ : dict of ndarray
+        One entry per evaluated size, by increasing size (as in
+        :class:`~sklearn.feature_selection.RFECV`): ``"n_features"``,
+        ``"mean_test_score"``, ``"std_test_score"`` and
+        ``"split{k}_test_score"``. With early stopping, the sizes never
+        evaluated are absent.
+    n_features_in_ : int
+        Number of features seen during fit.
+    feature_names_in_ : ndarray of shape (n_features_in_,)
+        Names of features seen during fit, when ``X`` has string column
+        names. ``get_feature_names_out`` returns the kept ones, so modality
+        prefixes such as ``"visual__f3"`` flow through a Pipeline.
+
+    See Also
+    --------
+    sklearn.feature_selection.RFECV : Recursive elimination that re-ranks the
+        features with the estimator after every step.
+
+    Notes
+    -----
+    **What the forest sees.** With a multi-label ``Y`` the forest is fitted
+    on ``Y`` as a multi-output target (one binary output per concept), not
+    on label-powerset classes. Scikit-learn's multi-output Gini criterion is
+    the mean over the :math:`|C|` outputs of :math:`2 P(j)(1 - P(j))`, i.e.
+    proportional to the paper's
+
+    .. math:: GI = \\sum_{j=1}^{|C|} P(j) (1 - P(j)),
+
+    where :math:`P(j)` is the probability of concept :math:`c_j` in the node,
+    so the mean decrease in impurity is the paper's ranking criterion up to a
+    constant. Powerset classes would instead reward splits that separate
+    label *combinations*, many of which occur only a handful of times, which
+    makes the importances noisier; the label-powerset transform is kept for
+    the classifier (``estimator``), as in Algorithm 1.
+
+    **Selection bias.** As in Algorithm 1 the ranking is computed once on all
+    the data given to ``fit``, and the cross-validated scores at each size
+    use that ranking, so ``cv_results_`` is optimistic. Score the whole
+    selector (for instance inside a Pipeline with an outer cross-validation)
+    to estimate generalisation.
+
+    **Cost.** One forest fit, then ``n_folds`` fits of ``estimator`` per
+    evaluated size, plus the final refit. The (size, fold) fits stream
+    through ``n_jobs`` joblib workers in path order, so workers never wait
+    for the slowest fold of a size; once the stopping rule has fired no new
+    fit is started (at most the ``n_jobs - 1`` fits already running are
+    wasted, and their scores are discarded so that the result does not
+    depend on ``n_jobs``).
+
+    References
+    ----------
+    .. [1] S. Pouyanfar, T. Wang and S.-C. Chen, "A Multi-label Multimodal
+       Deep Learning Framework for Imbalanced Data Classification", IEEE
+       MIPR 2019 (arXiv 2018), section III.C and Algorithm 1.
+
+    Examples
+    --------
+    >>> from sklearn.datasets import make_multilabel_classification
+    >>> from sklearn.ensemble import RandomForestClassifier
+    >>> from skmml.feature_selection import RFRecursiveSelector
+    >>> X, Y = make_multilabel_classification(
+    ...     n_samples=120, n_features=8, n_classes=3, random_state=0)
+    >>> selector = RFRecursiveSelector(
+    ...     forest=RandomForestClassifier(n_estimators=20),
+    ...     stopping="best", cv=3, random_state=0).fit(X, Y)
+    >>> selector.ranking_.shape, selector.cv_results_["n_features"].tolist()
+    ((8,), [1, 2, 3, 4, 5, 6, 7, 8])
+    >>> selector.transform(X).shape[1] == selector.n_features_
+    True
+    """
+
+    def __init__(
+        self,
+        estimator=None,
+        *,
+        forest=None,
+        step=1,
+        min_features_to_select=1,
+        stopping="first_decrease",
+        patience=None,
+        scoring=None,
+        cv=None,
+        n_jobs=None,
+        random_state=None,
+        verbose=0,
+    ):
+        self.estimator = estimator
+        self.forest = forest
+        self.step = step
+        self.min_features_to_select = min_features_to_select
+        self.stopping = stopping
+        self.patience = patience
+        self.scoring = scoring
+        self.cv = cv
+        self.n_jobs = n_jobs
+        self.random_state = random_state
+        self.verbose = verbose
+
+    # -- helpers -------------------------------------------------------------
+
+    def _get_estimator(self):
+        if self.estimator is not None:
+            return self.estimator
+        from ..svm import LabelPowersetWeightedSVC
+
+        return LabelPowersetWeightedSVC()
+
+    def _validate_params(self, n_features):
+        step = self.step
+        if isinstance(step, numbers.Integral) and not isinstance(step, bool):
+            if step < 1:
+                raise ValueError(
+                    f"step must be an int >= 1 or a float in (0, 1); got {step!r}."
+                )
+            step = int(step)
+        elif isinstance(step, numbers.Real) and not isinstance(step, bool):
+            if not 0.0 < step < 1.0:
+                raise ValueError(
+                    f"step must be an int >= 1 or a float in (0, 1); got {step!r}."
+                )
+            step = max(1, int(step * n_features))
+        else:
+            raise ValueError(
+                f"step must be an int >= 1 or a float in (0, 1); got {step!r}."
+            )
+        mfs = self.min_features_to_select
+        if not isinstance(mfs, numbers.Integral) or isinstance(mfs, bool) or mfs < 1:
+            raise ValueError(
+                f"min_features_to_select must be an int >= 1; got {mfs!r}."
+            )
+        if self.stopping not in _STOPPING:
+            raise ValueError(
+                f"stopping must be one of {_STOPPING}; got {self.stopping!r}."
+            )
+        patience = self.patience
+        if patience is not None and (
+            not isinstance(patience, numbers.Integral)
+            or isinstance(patience, bool)
+            or patience < 1
+        ):
+            raise ValueError(f"patience must be None or an int >= 1; got {patience!r}.")
+        if (
+            not isinstance(self.verbose, numbers.Integral)
+            or isinstance(self.verbose, bool)
+            or self.verbose < 0
+        ):
+            raise ValueError(f"verbose must be an int >= 0; got {self.verbose!r}.")
+        return step, min(int(mfs), n_features)
+
+    def _get_scorer(self, estimator, multilabel):
+        from ..metrics import get_scorer
+
+        scoring = self.scoring
+        if scoring is None:
+            # skmml's micro-F1 needs 2-D Y; on 1-D y micro-F1 is accuracy.
+            return get_scorer("micro_f1") if multilabel else get_scorer("f1_micro")
+        if isinstance(scoring, str):
+            try:
+                return get_scorer(scoring)
+            except ValueError as exc:
+                raise ValueError(f"Invalid scoring={scoring!r}: {exc}") from None
+        if callable(scoring):
+            return check_scoring(estimator, scoring)
+        raise ValueError(
+            "scoring must be None, a scorer name or a callable "
+            f"scorer(estimator, X, y); got {scoring!r}."
+        )
+
+    def _get_cv(self, Y, estimator, multilabel):
+        cv = 5 if self.cv is None else self.cv
+        if multilabel and isinstance(cv, numbers.Integral) and not isinstance(cv, bool):
+            if cv < 2:
+                raise ValueError(f"cv must be at least 2 folds; got {cv!r}.")
+            from ..model_selection import IterativeStratifiedKFold
+
+            return IterativeStratifiedKFold(n_splits=int(cv))
+        return check_cv(cv, Y, classifier=is_classifier(estimator))
+
+    def _get_forest(self, rng):
+        if self.forest is None:
+            forest = RandomForestClassifier(n_estimators=100, n_jobs=self.n_jobs)
+        else:
+            if not hasattr(self.forest, "fit"):
+                raise ValueError(
+                    f"forest must be an estimator with fit and "
+                    f"feature_importances_; got {self.forest!r}."
+                )
+            forest = clone(self.forest)
+        params = forest.get_params(deep=False)
+        if "random_state" in params and params["random_state"] is None:
+            forest.set_params(random_state=rng.randint(np.iinfo(np.int32).max))
+        return forest
+
+    @staticmethod
+    def _sizes(n_features, step, min_features):
+        sizes = list(range(n_features, min_features, -step))
+        sizes.append(min_features)
+        return sizes
+
+    def _decide(self, scores):
+        """Apply the stopping rule to the mean scores of the path so far.
+
+        Returns the position of the kept size and the position at which the
+        rule stopped (None if it has not stopped).
+        """
+        if self.stopping == "first_decrease":
+            for i in range(1, len(scores)):
+                if scores[i] < scores[i - 1]:  # line 16 of Algorithm 1
+                    return i - 1, i
+            return len(scores) - 1, None
+        best, since = 0, 0
+        for i in range(1, len(scores)):
+            if scores[i] >= scores[best]:  # ties: fewer features
+                best, since = i, 0
+            else:
+                since += 1
+                if self.patience is not None and since >= self.patience:
+                    return best, i
+        return best, None
+
+    # -- fit -------------------------------------------------------------------
+
+    def fit(self, X, Y):
+        """Rank the features with the forest and select the size to keep.
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+            Fused feature matrix (for instance the output of
+            :class:`skmml.compose.MultiModalConcatenator`).
+        Y : array-like of shape (n_samples, n_labels) or (n_samples,)
+            Binary label indicator matrix, or a 1-D class vector.
+
+        Returns
+        -------
+        self : RFRecursiveSelector
+            Fitted selector.
+        """
+        X, Y = validate_data(
+            self,
+            X,
+            Y,
+            accept_sparse=["csr", "csc"],
+            multi_output=True,
+            y_numeric=False,
+            reset=True,
+        )
+        multilabel = Y.ndim == 2 and Y.shape[1] > 1
+        if multilabel:
+            Y = check_multilabel_indicator(Y, name="Y", accept_sparse=False)
+        elif Y.ndim == 2:
+            Y = Y.ravel()
+        n_features = X.shape[1]
+        step, min_features = self._validate_params(n_features)
+        rng = check_random_state(self.random_state)
+        estimator = self._get_estimator()
+        scorer = self._get_scorer(estimator, multilabel)
+        cv = self._get_cv(Y, estimator, multilabel)
+
+        # Line 6 of Algorithm 1: one ranking R, never recomputed.
+        t0 = time.perf_counter()
+        forest = self._get_forest(rng).fit(X, Y)
+        importances = getattr(forest, "feature_importances_", None)
+        if importances is None:
+            raise ValueError(
+                f"forest {type(forest).__name__} has no feature_importances_ "
+                "after fit; pass a tree ensemble such as RandomForestClassifier."
+            )
+        importances = np.asarray(importances, dtype=np.float64)
+        if importances.shape != (n_features,):
+            raise ValueError(
+                f"forest.feature_importances_ has shape {importances.shape}; "
+                f"expected ({n_features},)."
+            )
+        order = np.argsort(-importances, kind="stable")
+        ranking = np.empty(n_features, dtype=np.int64)
+        ranking[order] = np.arange(1, n_features + 1)
+        if self.verbose > 0:
+            print(
+                f"[RFRecursiveSelector] ranked {n_features} features with "
+                f"{type(forest).__name__} in {time.perf_counter() - t0:.1f}s"
+            )
+
+        splits = list(cv.split(X, Y))
+        n_folds = len(splits)
+        sizes = self._sizes(n_features, step, min_features)
+
+        # The (size, fold) fits stream through the workers in path order; the
+        # task generator stops yielding once the rule has stopped, so at most
+        # the fits already in flight are wasted and no worker waits for the
+        # slowest fold of a size before starting the next size.
+        stopped = False
+
+        def tasks():
+            for k in sizes:
+                # Columns in their original order: transform keeps that order.
+                features = np.sort(order[:k])
+                for train, test in splits:
+                    if stopped:
+                        return
+                    yield delayed(_fit_and_score)(
+                        estimator, X, Y, train, test, features, scorer
+                    )
+
+        parallel = Parallel(
+            n_jobs=self.n_jobs,
+            return_as="generator",
+            pre_dispatch="n_jobs",
+            batch_size=1,
+            verbose=max(0, self.verbose - 1),
+        )
+        fold_scores = []  # one array of n_folds scores per evaluated size
+        current = []
+        keep, stop = 0, None
+        for score in parallel(tasks()):
+            if stopped:
+                continue  # a fit dispatched before the stop: drain, discard
+            current.append(score)
+            if len(current) < n_folds:
+                continue
+            row = np.asarray(current, dtype=np.float64)
+            current = []
+            fold_scores.append(row)
+            if self.verbose > 0:
+                print(
+                    f"[RFRecursiveSelector] n_features={sizes[len(fold_scores) - 1]}"
+                    f": score={row.mean():.4f} (+/- {row.std():.4f})"
+                )
+            keep, stop = self._decide([s.mean() for s in fold_scores])
+            stopped = stop is not None
+
+        n_kept = sizes[keep]
+        support = ranking <= n_kept
+        evaluated = np.array(sizes[: len(fold_scores)])
+        scores = np.vstack(fold_scores)[::-1]  # increasing size, as RFECV
+        self.forest_ = forest
+        self.feature_importances_ = importances
+        self.ranking_ = ranking
+        self.n_features_ = int(n_kept)
+        self.support_ = support
+        self.cv_results_ = {
+            "n_features": evaluated[::-1].copy(),
+            "mean_test_score": scores.mean(axis=1),
+            "std_test_score": scores.std(axis=1),
+            **{f"split{k}_test_score": scores[:, k].copy() for k in range(n_folds)},
+        }
+        self.estimator_ = clone(estimator).fit(X[:, support], Y)
+        if self.verbose > 0:
+            print(
+                f"[RFRecursiveSelector] kept {n_kept} of {n_features} features "
+                f"after evaluating {len(fold_scores)} of {len(sizes)} sizes"
+            )
+        return self
+
+    def _get_support_mask(self):
+        check_is_fitted(self)
+        return self.support_
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.target_tags.required = True
+        tags.target_tags.multi_output = True
+        try:
+            sub = get_tags(self._get_estimator())
+        except ImportError:
+            sub = None
+        # The forest takes sparse input; the estimator decides.
+        tags.input_tags.sparse = sub.input_tags.sparse if sub is not None else False
+        tags.input_tags.allow_nan = False
+        return tags
