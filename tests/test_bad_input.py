@@ -21,12 +21,13 @@ import numpy as np
 import pandas as pd
 import pytest
 import scipy.sparse as sp
-from _estimators import estimator_instances
 from sklearn.base import clone
 from sklearn.metrics import accuracy_score
 
 from skmml.metrics import get_scorer
 from skmml.utils import all_estimators
+
+from _estimators import estimator_instances
 
 # ---------------------------------------------------------------------------
 # data: small, fixed

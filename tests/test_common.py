@@ -8,13 +8,14 @@ written reason.
 """
 
 import pytest
+from sklearn.utils.estimator_checks import parametrize_with_checks
+
+from skmml.utils import all_estimators
+
 from _estimators import (
     EXPECTED_FAILED_CHECKS,
     estimator_instances,
 )
-from sklearn.utils.estimator_checks import parametrize_with_checks
-
-from skmml.utils import all_estimators
 
 
 def _expected_failed_checks(estimator):

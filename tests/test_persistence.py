@@ -13,10 +13,11 @@ import pickle
 import joblib
 import numpy as np
 import pytest
-from _estimators import estimator_instances
 from sklearn.base import clone
 from sklearn.exceptions import NotFittedError
 from sklearn.utils import get_tags
+
+from _estimators import estimator_instances
 
 _OUTPUT_METHODS = ("predict", "predict_proba", "decision_function", "transform")
 
