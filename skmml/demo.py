@@ -62,13 +62,21 @@ def build_approaches(modalities, *, random_state=0, neural=True):
     )
     if neural:
         try:
+            import torch
+
             from skmml.neural import RMLCClassifier
         except ImportError:
             pass
         else:
+            # A small network: one thread avoids oversubscribing busy CPUs.
+            torch.set_num_threads(1)
             approaches["RMLC (one modality per step)"] = make_pipeline(
                 _concat(modalities, names),
-                RMLCClassifier(max_epochs=30, random_state=random_state),
+                RMLCClassifier(
+                    [len(modalities[name]) for name in names],
+                    max_epochs=30,
+                    random_state=random_state,
+                ),
             )
     return approaches
 
@@ -81,7 +89,7 @@ def run(n_splits=3, random_state=0, neural=True):
     rows : list of tuple
         ``(approach, {score name: mean}, seconds)``.
     """
-    X, Y, modalities = make_disaster_like(as_frame=True, random_state=random_state)
+    X, Y, modalities = make_disaster_like(random_state=random_state)
     cv = IterativeStratifiedKFold(n_splits, shuffle=True, random_state=random_state)
     scoring = multilabel_scoring(SCORES)
     rows = []
