@@ -67,6 +67,20 @@ class LabelImbalanceReport:
         Grouping rule used for ``label_groups``.
     thresholds : tuple of float
         ``(tail_below, head_above)`` bounds of the grouping.
+
+    Examples
+    --------
+    >>> from skmml.metrics import label_imbalance_report
+    >>> Y = [[1, 1, 0], [1, 0, 0], [1, 1, 1], [1, 0, 0]]
+    >>> report = label_imbalance_report(Y, label_names=["a", "b", "c"])
+    >>> report.n_samples, report.n_labels, report.n_labelsets
+    (4, 3, 3)
+    >>> report.label_counts, report.label_groups.tolist()
+    (array([4, 2, 1]), ['head', 'medium', 'tail'])
+    >>> {k: report.summary()[k] for k in ("n_head", "n_medium", "n_tail")}
+    {'n_head': 1, 'n_medium': 1, 'n_tail': 1}
+    >>> report.to_frame()["irlbl"].tolist()  # one row per label
+    [1.0, 2.0, 4.0]
     """
 
     def __init__(self, **values):

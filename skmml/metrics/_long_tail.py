@@ -424,6 +424,22 @@ class LongTailReport:
         ``"tail"``, ``"all"`` is a dict with ``n_labels``, ``macro_f1``,
         ``micro_f1`` and ``average_precision`` (NaN when undefined or when
         no scores were given).
+
+    Examples
+    --------
+    >>> from skmml.metrics import long_tail_report
+    >>> Y_train = [[1, 1, 0], [1, 0, 0], [1, 1, 1], [1, 0, 0]]
+    >>> Y_true = [[1, 0, 1], [1, 1, 0], [0, 0, 0]]
+    >>> Y_pred = [[1, 0, 0], [1, 1, 0], [0, 0, 1]]
+    >>> report = long_tail_report(Y_true, Y_pred, Y_train=Y_train)
+    >>> report
+    LongTailReport(macro_f1: head=1.000, medium=1.000, tail=0.000, all=0.667)
+    >>> report.label_groups.tolist(), report.per_label_f1
+    (['head', 'medium', 'tail'], array([1., 1., 0.]))
+    >>> report.scores["all"]["micro_f1"]
+    0.75
+    >>> report.to_frame()["macro_f1"].round(3).tolist()
+    [1.0, 1.0, 0.0, 0.667]
     """
 
     def __init__(self, label_groups, label_names, per_label_f1, per_label_ap, scores):

@@ -195,6 +195,27 @@ def make_late_fusion_pipeline(
     pipeline : Pipeline
         Steps ``"concat"`` (a :class:`~skmml.compose.MultiModalConcatenator`
         with one encoder per modality) and ``"dense"``.
+
+    Examples
+    --------
+    >>> import warnings
+    >>> from skmml.datasets._sequence import make_sequence_multimodal_multilabel
+    >>> from skmml.neural._fusion import make_late_fusion_pipeline
+    >>> from skmml.neural._resbilstm import ResBiLSTMEncoder
+    >>> X, Y, mods = make_sequence_multimodal_multilabel(
+    ...     60, n_timesteps=3, modality_dims=(2, 2), n_labels=2, random_state=0)
+    >>> pipe = make_late_fusion_pipeline(
+    ...     mods, 3,
+    ...     encoder=ResBiLSTMEncoder(hidden_size=2, max_epochs=2, random_state=0),
+    ...     hidden_size=8, max_iter=20, random_state=0)
+    >>> with warnings.catch_warnings():   # 20 epochs: not converged
+    ...     warnings.simplefilter("ignore")
+    ...     Y_pred = pipe.fit(X, Y).predict(X)
+    >>> Y_pred.shape
+    (60, 2)
+    >>> names = pipe["concat"].get_feature_names_out()  # 2 * hidden_size each
+    >>> len(names), names[[0, 4]].tolist()
+    (8, ['m0__resbilstm0', 'm1__resbilstm0'])
     """
     return Pipeline(
         [
