@@ -83,12 +83,13 @@ def make_weighted_input(X, *, sample_weight=None, neg_weight=None):
     """
     if hasattr(X, "to_numpy"):
         X = X.to_numpy()
-    X = np.asarray(X, dtype=np.float32)
+    # Copies: torch warns on read-only buffers (pandas 3 returns those).
+    X = np.array(X, dtype=np.float32)
     data = {"X": X}
     for key, value in ((WEIGHT_KEY, sample_weight), (NEG_WEIGHT_KEY, neg_weight)):
         if value is None:
             continue
-        value = np.asarray(value, dtype=np.float32)
+        value = np.array(value, dtype=np.float32)
         if value.ndim not in (1, 2) or value.shape[0] != X.shape[0]:
             raise ValueError(
                 f"{key} must have shape (n_samples,) or (n_samples, n_labels) "
