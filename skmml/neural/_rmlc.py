@@ -15,7 +15,12 @@ from skorch.dataset import ValidSplit
 
 from ..losses import WeightedBCELoss
 from ..utils import check_multilabel_indicator
-from ._rmlc_module import RMLCModule, RMLCNet
+from ._rmlc_module import (
+    RMLCModule,
+    RMLCNet,
+    _collate_row_batch,
+    _RowBatchDataset,
+)
 
 # Prefixes of the extra keyword arguments routed to the skorch net.
 _ROUTED_PREFIXES = (
@@ -196,6 +201,9 @@ class RMLCClassifier(_NetParamsMixin, ClassifierMixin, BaseEstimator):
         ``fit_priors(Y)`` called on the training labels in :meth:`fit`.
     optimizer : torch optimizer class, default=torch.optim.Adam
         Optimizer (Adam in the paper); parameters via ``optimizer__name``.
+        ``torch.optim.Adam`` and ``AdamW`` run with ``fused=True`` (torch's
+        one-kernel implementation of the same update; CPU needs torch >= 2.4)
+        unless ``optimizer__fused`` or ``optimizer__foreach`` is given.
     lr : float, default=1e-3
         Learning rate.
     batch_size : int, default=64
@@ -548,6 +556,23 @@ class RMLCClassifier(_NetParamsMixin, ClassifierMixin, BaseEstimator):
             criterion = copy.deepcopy(criterion)
         routed = self._routed_params()
         routed.setdefault("iterator_train__shuffle", True)  # Algorithm 1, line 3
+        if _fused_adam_available(self.optimizer, self.device) and not any(
+            f"optimizer__{key}" in routed
+            for key in ("fused", "foreach", "capturable", "differentiable")
+        ):
+            # same Adam update in one kernel per step instead of ~10 ops per
+            # parameter tensor: a third of an epoch otherwise
+            routed["optimizer__fused"] = True
+        batch_dataset = not any(
+            f"{prefix}__{key}" in routed
+            for prefix in ("iterator_train", "iterator_valid")
+            for key in ("collate_fn", "batch_size", "batch_sampler", "sampler")
+        )
+        if batch_dataset:
+            # whole-batch indexing instead of batch_size row fetches
+            routed["dataset"] = _RowBatchDataset
+            routed["iterator_train__collate_fn"] = _collate_row_batch
+            routed["iterator_valid__collate_fn"] = _collate_row_batch
         self.net_ = RMLCNet(
             module=RMLCModule,
             module__modality_sizes=[len(g) for g in groups],
@@ -717,6 +742,14 @@ def _accepts_weights(criterion):
     except (TypeError, ValueError):
         return False
     return "weight" in params and "neg_weight" in params
+
+
+def _fused_adam_available(optimizer, device):
+    if optimizer not in (torch.optim.Adam, torch.optim.AdamW):
+        return False
+    kind = torch.device(device).type
+    # fused CPU kernels exist from torch 2.4 on
+    return kind == "cuda" or (kind == "cpu" and torch.__version__ >= "2.4")
 
 
 def _cuda_devices(device):

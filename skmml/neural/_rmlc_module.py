@@ -4,11 +4,18 @@ The module follows Zhang et al., "Rethinking Modal-oriented Label Correlations
 for Multi-modal Multi-label Learning" (eq. 1-6, Algorithm 1).
 """
 
+from collections.abc import Mapping
+
+import numpy as np
 import torch
 from skorch import NeuralNet
+from skorch.dataset import Dataset
+from skorch.utils import multi_indexing
 from torch import nn
+from torch.nn import functional as F
+from torch.utils.data import default_collate
 
-from ..losses import LossWeightsMixin, pop_loss_weights
+from ..losses import LossWeightsMixin, WeightedBCELoss, pop_loss_weights
 
 
 class RMLCModule(nn.Module):
@@ -139,37 +146,49 @@ class RMLCModule(nn.Module):
         step_logits : torch.Tensor of shape (n_samples, n_modalities, n_labels)
             Logits of every step; the loss of eq. 5-6 sums over them.
         """
-        n = X.shape[0]
         h_size = self.hidden_size
-        h = X.new_zeros(n, h_size)
-        c = X.new_zeros(n, h_size)
-        z_prev = None  # Z^0 = 0
+        w_rec, b_rec = self.recurrent.weight, self.recurrent.bias
+        w_if, w_o = self.peephole_if.weight, self.peephole_o.weight
+        s_mat = self.label_correlation
+        h = c = None  # h^0 = c^0 = 0; Z^0 = 0 drops S at step 1
         outputs = []
         step_logits = []
         blocks = torch.split(X, self.modality_sizes, dim=1)
-        for t, x_t in enumerate(blocks):
+        # few, fused torch calls per step: a batch is small, so the time goes
+        # to per-op overhead rather than to arithmetic
+        for x_t, w_x, dense in zip(blocks, self.input_weights, self.dense, strict=True):
             # eq. 1-2: W [X^t, h, c] with X^t zero outside modality t
-            gates = self.input_weights[t](x_t) + self.recurrent(h)
-            g_i, g_f, g_c, g_o = gates.split(h_size, dim=1)
-            p_i, p_f = self.peephole_if(c).split(h_size, dim=1)
-            i_gate = torch.sigmoid(g_i + p_i)
-            f_gate = torch.sigmoid(g_f + p_f)
-            c = f_gate * c + i_gate * torch.tanh(g_c)
-            o_gate = torch.sigmoid(g_o + self.peephole_o(c))
+            gates = F.linear(x_t, w_x.weight, b_rec)
+            if h is None:
+                # h^0 = c^0 = 0: the h and c blocks add nothing, f^1 c^0 = 0
+                g_if, g_c, g_o = gates.split([2 * h_size, h_size, h_size], dim=1)
+                i_gate = torch.sigmoid(g_if[:, :h_size])
+                c = i_gate * torch.tanh(g_c)
+            else:
+                gates = torch.addmm(gates, h, w_rec.t())
+                g_if, g_c, g_o = gates.split([2 * h_size, h_size, h_size], dim=1)
+                i_gate, f_gate = torch.sigmoid(torch.addmm(g_if, c, w_if.t())).split(
+                    h_size, dim=1
+                )
+                c = f_gate * c + i_gate * torch.tanh(g_c)
+            o_gate = torch.sigmoid(torch.addmm(g_o, c, w_o.t()))
             h = o_gate * torch.tanh(c)
             outputs.append(h)
             # eq. 3: f_spec^t = U^t [h^1..h^t] + b^t
-            logits = self.dense[t](torch.cat(outputs, dim=1))
-            # eq. 4: F^t = sigmoid(f_spec^t + Z^{t-1} S)
-            if self.use_label_correlation and z_prev is not None:
-                logits = logits + z_prev @ self.label_correlation
-            z_prev = torch.sigmoid(logits)
+            stacked = h if len(outputs) == 1 else torch.cat(outputs, dim=1)
+            logits = F.linear(stacked, dense.weight, dense.bias)
+            # eq. 4: F^t = sigmoid(f_spec^t + Z^{t-1} S), Z^{t-1} = F^{t-1}
+            if s_mat is not None and step_logits:
+                logits = torch.addmm(logits, torch.sigmoid(step_logits[-1]), s_mat)
             step_logits.append(logits)
         return step_logits[-1], torch.stack(step_logits, dim=1)
 
     def dense_penalty(self):
         """Return ``sum_t ||U^t||_2^2`` (squared Frobenius norms, eq. 6)."""
-        return sum(lin.weight.pow(2).sum() for lin in self.dense)
+        penalty = self.dense[0].weight.pow(2).sum()
+        for lin in self.dense[1:]:
+            penalty = penalty + lin.weight.pow(2).sum()
+        return penalty
 
 
 class RMLCNet(LossWeightsMixin, NeuralNet):
@@ -211,10 +230,95 @@ class RMLCNet(LossWeightsMixin, NeuralNet):
             key: torch.as_tensor(value, device=device).to(dtype)
             for key, value in weights.items()
         }
-        loss = sum(
-            self.criterion_(step_logits[:, t], y_true, **weights)
-            for t in range(step_logits.shape[1])
-        )
+        loss = _stacked_bce(self.criterion_, step_logits, y_true, weights)
+        if loss is None:
+            steps = step_logits.unbind(dim=1)
+            loss = self.criterion_(steps[0], y_true, **weights)
+            for logits in steps[1:]:
+                loss = loss + self.criterion_(logits, y_true, **weights)
         if self.reg_lambda:
             loss = loss + self.reg_lambda * self.module_.dense_penalty()
         return loss
+
+
+def _stacked_bce(criterion, step_logits, y_true, weights):
+    """``sum_t criterion(logits^t, Y)`` in one call for WeightedBCELoss, or None.
+
+    The weighted cross-entropy is a sum (or a mean) of independent entries,
+    so the sum over the ``M`` steps equals one call on the steps stacked as
+    extra rows (times ``M`` for the mean); one call instead of ``M`` saves
+    per-op overhead. Any other criterion (e.g. the batch-level F1
+    surrogates), or inputs of other shapes, return None: loop over steps.
+    """
+    if type(criterion) is not WeightedBCELoss or criterion.reduction == "none":
+        return None
+    n, m, n_labels = step_logits.shape
+    if m == 1 or y_true.shape != (n, n_labels):
+        return None
+
+    def repeat(value):  # (n, ...) -> rows in the order of step_logits
+        return value.unsqueeze(1).expand(n, m, n_labels).reshape(n * m, n_labels)
+
+    stacked = {}
+    for key, value in weights.items():
+        if value.ndim == 1 and value.shape[0] == n:
+            value = value[:, None]
+        if (
+            value.ndim != 2
+            or value.shape[0] != n
+            or value.shape[1]
+            not in (
+                1,
+                n_labels,
+            )
+        ):
+            return None  # let the criterion report or broadcast it
+        stacked[key] = repeat(value)
+    loss = criterion(step_logits.reshape(n * m, n_labels), repeat(y_true), **stacked)
+    return loss * m if criterion.reduction == "mean" else loss
+
+
+class _RowBatch:
+    """A whole mini-batch ``(X, y)`` returned by :class:`_RowBatchDataset`."""
+
+    __slots__ = ("X", "y")
+
+    def __init__(self, X, y):
+        self.X = X
+        self.y = y
+
+
+class _RowBatchDataset(Dataset):
+    """skorch dataset that hands torch's DataLoader a batch in one indexing.
+
+    The DataLoader calls ``__getitems__`` with the sampler's indices of a
+    batch (same order as row-wise fetching); indexing the arrays once
+    replaces ``batch_size`` row lookups and the row-wise collation. Use with
+    :func:`_collate_row_batch`.
+    """
+
+    def __getitems__(self, indices):
+        indices = np.asarray(indices, dtype=np.intp)
+        X = _take_rows(self.X, indices, self.X_indexing)
+        if self.y is None:  # skorch's placeholder target, one per row
+            y = torch.zeros(len(indices), 1)
+        else:
+            y = _take_rows(self.y, indices, self.y_indexing)
+        return [_RowBatch(X, y)]
+
+
+def _take_rows(data, indices, indexing):
+    # numpy fancy indexing directly: skorch's generic path goes through a
+    # Python list and scikit-learn's safe indexing
+    if isinstance(data, np.ndarray):
+        return data[indices]
+    if isinstance(data, Mapping):
+        return {key: _take_rows(value, indices, None) for key, value in data.items()}
+    return multi_indexing(data, indices, indexing)
+
+
+def _collate_row_batch(data):
+    """Collate of :class:`_RowBatchDataset`, row-wise data as usual."""
+    if len(data) == 1 and isinstance(data[0], _RowBatch):
+        return data[0].X, data[0].y
+    return default_collate(data)
