@@ -420,6 +420,28 @@ def make_multimodal_multilabel(
     )
 
 
+def _disaster_modality_dims(modality_dims):
+    """``(names, dims)`` of the visual/audio/text presets from an int or dict."""
+    names = ["visual", "audio", "text"]
+    if isinstance(modality_dims, dict):
+        if set(modality_dims) != set(names):
+            raise ValueError(
+                "modality_dims as a dict must have exactly the keys "
+                f"{names}; got {sorted(modality_dims)}."
+            )
+        modality_dims = {name: modality_dims[name] for name in names}
+    elif isinstance(modality_dims, numbers.Integral) and not isinstance(
+        modality_dims, bool
+    ):
+        modality_dims = dict.fromkeys(names, modality_dims)
+    else:
+        raise ValueError(
+            "modality_dims must be an int or a dict with the keys "
+            f"{names}; got {modality_dims!r}."
+        )
+    return _check_modality_dims(modality_dims)
+
+
 def make_disaster_like(
     n_samples=1540,
     *,
@@ -498,24 +520,7 @@ def make_disaster_like(
     array([15, 34, 97, 27, 37, 31, 81])
     """
     n_samples = _check_int(n_samples, "n_samples", 1)
-    names = ["visual", "audio", "text"]
-    if isinstance(modality_dims, dict):
-        if set(modality_dims) != set(names):
-            raise ValueError(
-                "modality_dims as a dict must have exactly the keys "
-                f"{names}; got {sorted(modality_dims)}."
-            )
-        modality_dims = {name: modality_dims[name] for name in names}
-    elif isinstance(modality_dims, numbers.Integral) and not isinstance(
-        modality_dims, bool
-    ):
-        modality_dims = dict.fromkeys(names, modality_dims)
-    else:
-        raise ValueError(
-            "modality_dims must be an int or a dict with the keys "
-            f"{names}; got {modality_dims!r}."
-        )
-    names, dims = _check_modality_dims(modality_dims)
+    names, dims = _disaster_modality_dims(modality_dims)
     noise = _check_real(noise, "noise", low=0.0, low_open=True)
     rng = np.random.default_rng(check_random_state(random_state).randint(2**31))
 

@@ -1,7 +1,5 @@
 """Synthetic multi-modal multi-label data with sequence (frame) modalities."""
 
-import numbers
-
 import numpy as np
 from sklearn.utils import check_random_state
 
@@ -17,6 +15,7 @@ from ._multimodal import (
     _check_label_counts,
     _check_modality_dims,
     _check_real,
+    _disaster_modality_dims,
 )
 
 
@@ -303,24 +302,7 @@ def make_disaster_sequence_like(
     """
     n_samples = _check_int(n_samples, "n_samples", 1)
     n_timesteps = _check_int(n_timesteps, "n_timesteps", 1)
-    names = ["visual", "audio", "text"]
-    if isinstance(modality_dims, dict):
-        if set(modality_dims) != set(names):
-            raise ValueError(
-                "modality_dims as a dict must have exactly the keys "
-                f"{names}; got {sorted(modality_dims)}."
-            )
-        modality_dims = {name: modality_dims[name] for name in names}
-    elif isinstance(modality_dims, numbers.Integral) and not isinstance(
-        modality_dims, bool
-    ):
-        modality_dims = dict.fromkeys(names, modality_dims)
-    else:
-        raise ValueError(
-            "modality_dims must be an int or a dict with the keys "
-            f"{names}; got {modality_dims!r}."
-        )
-    names, dims = _check_modality_dims(modality_dims)
+    names, dims = _disaster_modality_dims(modality_dims)
     temporal_fraction = _check_real(temporal_fraction, "temporal_fraction", 0.0, 1.0)
     noise = _check_real(noise, "noise", low=0.0, low_open=True)
     rng = np.random.default_rng(check_random_state(random_state).randint(2**31))
