@@ -262,6 +262,30 @@ def test_weighted_bce_defaults_and_per_sample_weight():
     np.testing.assert_allclose(loss.numpy(), expected, rtol=1e-6)
 
 
+def test_weighted_bce_fused_path_equals_the_two_terms():
+    # one weight on both terms takes torch's fused kernel; a separate but
+    # equal neg_weight takes the two-term formula: same loss and gradient
+    rng = np.random.RandomState(0)
+    target = t(rng.uniform(size=(5, 3)))  # soft targets too
+    w = t(rng.uniform(size=(5, 3)))
+    expected_none = [
+        [nll_pos(0.0), nll_neg(2.0)],
+        [nll_neg(-1.0), nll_pos(1.0)],
+    ]
+    loss = WeightedBCELoss()(t(LOGITS), t(TARGET))
+    assert loss.item() == pytest.approx(np.mean(expected_none), rel=1e-6)
+    values = rng.normal(size=(5, 3))
+    for reduction in ("none", "mean", "sum"):
+        results = []
+        for neg_weight in (None, w.clone()):
+            logits = torch.tensor(values, requires_grad=True)
+            loss = WeightedBCELoss(reduction=reduction)(logits, target, w, neg_weight)
+            loss.sum().backward()
+            results.append((loss.detach(), logits.grad))
+        torch.testing.assert_close(results[0][0], results[1][0])
+        torch.testing.assert_close(results[0][1], results[1][1])
+
+
 def test_weighted_bce_errors():
     loss = WeightedBCELoss()
     with pytest.raises(ValueError, match="target of shape"):

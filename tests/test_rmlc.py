@@ -151,6 +151,88 @@ def test_modality_projection_equals_zero_padded_input():
         start += d
 
 
+def _autograd_reference(module, X):
+    """Eq. 1-4 with plain torch ops: autograd differentiates it."""
+    h = module.hidden_size
+    w_h, b = module.recurrent.weight, module.recurrent.bias
+    w_if, w_o = module.peephole_if.weight, module.peephole_o.weight
+    S = module.label_correlation
+    h_t = c = torch.zeros(X.shape[0], h, dtype=X.dtype)
+    outs, logits, start = [], [], 0
+    for t, d in enumerate(module.modality_sizes):
+        padded = torch.zeros_like(X)  # eq. 1, literally
+        padded[:, start : start + d] = X[:, start : start + d]
+        start += d
+        a = padded @ module.full_input_weight().T + h_t @ w_h.T + b
+        i_f = torch.sigmoid(a[:, : 2 * h] + c @ w_if.T)
+        i, f = i_f[:, :h], i_f[:, h:]
+        c = f * c + i * torch.tanh(a[:, 2 * h : 3 * h])
+        o = torch.sigmoid(a[:, 3 * h :] + c @ w_o.T)
+        h_t = o * torch.tanh(c)
+        outs.append(h_t)
+        out = module.dense[t](torch.cat(outs, dim=1))
+        if S is not None and logits:
+            out = out + torch.sigmoid(logits[-1]) @ S
+        logits.append(out)
+    return torch.stack(logits, dim=1)
+
+
+@pytest.mark.parametrize(
+    "sizes, correlation",
+    [([3, 2, 4], True), ([3, 2, 4], False), ([2, 3], True), ([4], True)],
+)
+def test_backward_matches_autograd_of_the_equations(sizes, correlation):
+    # the module's hand-written backward against autograd of eq. 1-4
+    torch.manual_seed(3)
+    module = RMLCModule(
+        sizes, n_labels=3, hidden_size=5, use_label_correlation=correlation
+    ).double()
+    if correlation:
+        with torch.no_grad():
+            module.label_correlation.normal_()
+    X = torch.randn(7, sum(sizes), dtype=torch.float64, requires_grad=True)
+    weights = torch.randn(7, len(sizes), 3, dtype=torch.float64)
+
+    expected = _autograd_reference(module, X)
+    (expected * weights).sum().backward()
+    expected_grads = {
+        name: torch.zeros_like(p) if p.grad is None else p.grad.clone()
+        for name, p in module.named_parameters()
+    }
+    expected_dX = X.grad.clone()
+    module.zero_grad()
+    X.grad = None
+
+    final, steps = module(X)
+    torch.testing.assert_close(steps, expected)
+    torch.testing.assert_close(final, expected[:, -1])
+    (steps * weights).sum().backward()
+    for name, p in module.named_parameters():
+        grad = torch.zeros_like(p) if p.grad is None else p.grad
+        torch.testing.assert_close(grad, expected_grads[name], msg=name)
+    torch.testing.assert_close(X.grad, expected_dX)
+    # a weight no step uses gets no gradient, as with autograd
+    if len(sizes) == 1:
+        assert module.recurrent.weight.grad is None
+    # the forget gate of step 1 multiplies c^0 = 0
+    assert not module.input_weights[0].weight.grad[5:10].any()
+
+
+def test_backward_passes_gradcheck():
+    torch.manual_seed(4)
+    module = RMLCModule([2, 3, 1], n_labels=2, hidden_size=3).double()
+    with torch.no_grad():
+        module.label_correlation.normal_()
+    X = torch.randn(4, 6, dtype=torch.float64, requires_grad=True)
+    names, params = zip(*module.named_parameters(), strict=True)
+
+    def steps(X, *values):
+        state = dict(zip(names, values, strict=True))
+        return torch.func.functional_call(module, state, (X,))[1]
+
+    assert torch.autograd.gradcheck(steps, (X, *params))
+
+
 def test_ns_differs_only_by_label_correlation():
     torch.manual_seed(1)
     rmlc = RMLCModule([2, 3, 2], n_labels=3, hidden_size=4)

@@ -1,6 +1,7 @@
 """Confidence-weighted binary cross-entropy (Ibrahim et al., 2020, eq. 2)."""
 
 from torch import nn
+from torch.nn import functional as F
 
 from ._base import (
     _bce_terms,
@@ -73,5 +74,10 @@ class WeightedBCELoss(nn.Module):
         weight, neg_weight = _resolve_weights(
             weight, neg_weight, target, type(self).__name__
         )
+        if neg_weight is weight:
+            # one weight on both terms: torch's fused kernel, same loss
+            return F.binary_cross_entropy_with_logits(
+                logits, target, weight=weight, reduction=self.reduction
+            )
         pos_loss, neg_loss = _bce_terms(logits)
         return _combine(pos_loss, neg_loss, target, weight, neg_weight, self.reduction)
