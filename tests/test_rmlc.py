@@ -16,6 +16,7 @@ from sklearn.base import clone  # noqa: E402
 from sklearn.ensemble import RandomForestClassifier  # noqa: E402
 from sklearn.model_selection import GridSearchCV, KFold, cross_validate  # noqa: E402
 from sklearn.pipeline import Pipeline  # noqa: E402
+from torch.utils.data import Subset  # noqa: E402
 
 from skmml.neural import RMLCClassifier, RMLCModule, RMLCNet  # noqa: E402
 
@@ -563,6 +564,40 @@ def test_skmml_losses_as_criterion(multilabel_data):
             criterion=losses.SigmoidF1Loss, criterion__beta=2.0, **FAST
         ).fit(X, Y)
         assert clf.predict(X).shape == Y.shape
+
+
+def test_label_priors_come_from_the_training_rows_only():
+    losses = pytest.importorskip("skmml.losses")
+    rng = np.random.RandomState(0)
+    X = rng.normal(size=(40, 4))
+    Y = np.zeros((40, 2), dtype=np.int64)
+    Y[:5, 0] = 1  # 5 of the 20 training rows
+    Y[20:, 0] = 1  # every validation row
+    Y[::2, 1] = 1
+    Y[1, 1] = 1
+
+    def first_half_trains(dataset, y=None):
+        return Subset(dataset, range(20)), Subset(dataset, range(20, 40))
+
+    clf = RMLCClassifier(
+        criterion=losses.LogitAdjustedBCELoss,
+        train_split=first_half_trains,
+        random_state=0,
+        **FAST,
+    ).fit(X, Y)
+    np.testing.assert_allclose(
+        clf.net_.criterion_.prior_log_odds_.numpy(),
+        [math.log(5 / 15), math.log(11 / 9)],
+        rtol=1e-6,
+    )
+    assert "valid_loss" in clf.net_.history[-1]
+    # no split: the priors of all rows
+    clf.set_params(train_split=None).fit(X, Y)
+    np.testing.assert_allclose(
+        clf.net_.criterion_.prior_log_odds_.numpy(),
+        losses.label_prior_log_odds(Y),
+        rtol=1e-6,
+    )
 
 
 def test_pipeline_with_concatenator_and_selector():

@@ -198,7 +198,8 @@ class RMLCClassifier(_NetParamsMixin, ClassifierMixin, BaseEstimator):
         loss of :mod:`skmml.losses` (the default is the binary cross-entropy
         of eq. 5, with optional weights). Its parameters can be set with
         ``criterion__name=value``. Losses with label priors get
-        ``fit_priors(Y)`` called on the training labels in :meth:`fit`.
+        ``fit_priors`` called in :meth:`fit` on the labels of the rows they
+        train on (without the validation rows of ``train_split``).
     optimizer : torch optimizer class, default=torch.optim.Adam
         Optimizer (Adam in the paper); parameters via ``optimizer__name``.
         ``torch.optim.Adam`` and ``AdamW`` run with ``fused=True`` (torch's
@@ -614,9 +615,6 @@ class RMLCClassifier(_NetParamsMixin, ClassifierMixin, BaseEstimator):
                     f"{type(self.net_.criterion_).__name__} does not accept "
                     "them; use e.g. skmml.losses.WeightedBCELoss."
                 )
-            if hasattr(self.net_.criterion_, "fit_priors"):
-                # label priors of the long-tail losses come from the training Y
-                self.net_.criterion_.fit_priors(Y)
             self.net_.partial_fit({"X": X, **weights} if weights else X, Y)
         return self
 
