@@ -14,20 +14,23 @@ import numpy as np
 import torch
 from sklearn.base import BaseEstimator, ClassifierMixin, TransformerMixin
 from sklearn.utils import check_random_state
-from sklearn.utils.multiclass import check_classification_targets, type_of_target
-from sklearn.utils.validation import check_is_fitted, column_or_1d, validate_data
+from sklearn.utils.validation import check_is_fitted, validate_data
 from skorch import NeuralNet
-from skorch.dataset import ValidSplit
 from torch import nn
 
 from ..losses import WeightedBCELoss
-from ..utils import check_multilabel_indicator
 from ._rmlc import (
+    _check_criterion_and_device,
     _cuda_devices,
+    _decision_scores,
+    _encode_target,
+    _float64_outputs,
     _is_int_like,
+    _make_train_split,
     _NetParamsMixin,
+    _predict_from_logits,
+    _proba_from_logits,
     _resolve_modalities,
-    _sigmoid,
 )
 
 _POOLINGS = ("last", "mean", "max")
@@ -146,47 +149,10 @@ class ResBiLSTMModule(nn.Module):
         return self.output(self.dense_dropout(z))
 
 
-def _encode_target(y, owner):
-    """Return (float32 target matrix, classes_, kind)."""
-    if not hasattr(y, "toarray"):
-        y = np.asarray(y)
-    if hasattr(y, "toarray") or (y.ndim == 2 and y.shape[1] > 1):
-        Y = check_multilabel_indicator(y, name="Y", accept_sparse=False)
-        return Y.astype(np.float32), np.arange(Y.shape[1]), "multilabel"
-    y = column_or_1d(y, warn=True)
-    check_classification_targets(y)
-    kind = type_of_target(y)
-    classes, encoded = np.unique(y, return_inverse=True)
-    if len(classes) < 2:
-        raise ValueError(
-            f"y has 1 class ({classes[0]!r}); {owner} needs at least two "
-            "classes, or a 2-D multi-label indicator matrix."
-        )
-    if kind == "binary":
-        return encoded.astype(np.float32)[:, None], classes, "binary"
-    return np.eye(len(classes), dtype=np.float32)[encoded], classes, "multiclass"
-
-
-def _make_train_split(split, seed):
-    if split is None or callable(split):
-        return split
-    if _is_int_like(split):
-        if split < 2:
-            raise ValueError(f"train_split as an int must be >= 2; got {split!r}.")
-        return ValidSplit(1.0 / split, stratified=False, random_state=seed)
-    if isinstance(split, numbers.Real) and 0.0 < split < 1.0:
-        return ValidSplit(float(split), stratified=False, random_state=seed)
-    raise ValueError(
-        "train_split must be None, a float in (0, 1), an int >= 2 or a "
-        f"callable; got {split!r}."
-    )
-
-
 class _ResBiLSTMBase(_NetParamsMixin, BaseEstimator):
     """Fitting code shared by the encoder and the classifier."""
 
     def _validate_params(self):
-        name = type(self).__name__
         for param in ("n_timesteps", "hidden_size", "n_layers", "dense_size"):
             value = getattr(self, param)
             if not _is_int_like(value) or value < 1:
@@ -215,21 +181,7 @@ class _ResBiLSTMBase(_NetParamsMixin, BaseEstimator):
             raise ValueError(
                 f"pooling must be one of {_POOLINGS}; got {self.pooling!r}."
             )
-        if not (
-            isinstance(self.criterion, type | torch.nn.Module)
-            or callable(self.criterion)
-        ):
-            raise ValueError(
-                f"criterion of {name} must be a torch loss class or instance; "
-                f"got {self.criterion!r}."
-            )
-        try:
-            torch.device(self.device)
-        except (RuntimeError, TypeError, ValueError):
-            raise ValueError(
-                "device must name a torch device such as 'cpu' or 'cuda:0'; "
-                f"got {self.device!r}."
-            ) from None
+        _check_criterion_and_device(self)
 
     def _fit(self, X, y):
         self._validate_params()
@@ -296,17 +248,9 @@ class _ResBiLSTMBase(_NetParamsMixin, BaseEstimator):
         check_is_fitted(self, "net_")
         X = validate_data(self, X, reset=False, dtype=np.float64)
         X = np.ascontiguousarray(X[:, self._column_order])
-        # float64 eval copy: a row's output does not depend on its batch
-        module = copy.deepcopy(self.net_.module_).double().eval()
-        device = next(module.parameters()).device
-        fn = getattr(module, method)
-        step = self.net_.batch_size
-        chunks = []
-        with torch.no_grad():
-            for start in range(0, X.shape[0], step):
-                batch = torch.from_numpy(X[start : start + step]).to(device)
-                chunks.append(fn(batch).cpu().numpy())
-        return np.concatenate(chunks)
+        return _float64_outputs(
+            self.net_, X, lambda module, batch: getattr(module, method)(batch)
+        )
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
@@ -690,8 +634,7 @@ class ResBiLSTMClassifier(ClassifierMixin, _ResBiLSTMBase):
         scores : ndarray of shape (n_samples, n_labels), (n_samples,) for a \
                 binary or (n_samples, n_classes) for a multiclass target
         """
-        logits = self._run(X, "forward")
-        return logits[:, 0] if self._target_kind == "binary" else logits
+        return _decision_scores(self._run(X, "forward"), self._target_kind)
 
     def predict_proba(self, X):
         """Label probabilities (sigmoid outputs).
@@ -704,13 +647,7 @@ class ResBiLSTMClassifier(ClassifierMixin, _ResBiLSTMBase):
         -------
         proba : ndarray of shape (n_samples, n_labels) or (n_samples, n_classes)
         """
-        proba = _sigmoid(self._run(X, "forward"))
-        if self._target_kind == "binary":
-            return np.column_stack([1.0 - proba[:, 0], proba[:, 0]])
-        if self._target_kind == "multiclass":
-            total = proba.sum(axis=1, keepdims=True)
-            return proba / np.maximum(total, np.finfo(np.float64).tiny)
-        return proba
+        return _proba_from_logits(self._run(X, "forward"), self._target_kind)
 
     def predict(self, X):
         """Predict labels.
@@ -724,9 +661,6 @@ class ResBiLSTMClassifier(ClassifierMixin, _ResBiLSTMBase):
         Y_pred : ndarray of shape (n_samples, n_labels) or (n_samples,)
             0/1 indicator matrix for a multi-label target, else class labels.
         """
-        proba = _sigmoid(self._run(X, "forward"))
-        if self._target_kind == "multilabel":
-            return (proba >= self.threshold).astype(np.int64)
-        if self._target_kind == "binary":
-            return self.classes_[(proba[:, 0] >= self.threshold).astype(np.intp)]
-        return self.classes_[np.argmax(proba, axis=1)]
+        return _predict_from_logits(
+            self._run(X, "forward"), self._target_kind, self.classes_, self.threshold
+        )

@@ -452,62 +452,7 @@ class RMLCClassifier(_NetParamsMixin, ClassifierMixin, BaseEstimator):
                 f"{self.use_label_correlation!r}."
             )
         _check_routed_names(self._routed_params())
-        if not (
-            isinstance(self.criterion, type | torch.nn.Module)
-            or callable(self.criterion)
-        ):
-            raise ValueError(
-                "criterion must be a torch loss class or instance; got "
-                f"{self.criterion!r}."
-            )
-        try:
-            torch.device(self.device)
-        except (RuntimeError, TypeError, ValueError):
-            raise ValueError(
-                f"device must name a torch device such as 'cpu' or 'cuda:0'; "
-                f"got {self.device!r}."
-            ) from None
-
-    def _encode_target(self, y):
-        """Return the float target matrix and set classes_ / _target_kind."""
-        if not hasattr(y, "toarray"):
-            y = np.asarray(y)
-        if hasattr(y, "toarray") or y.ndim == 2 and y.shape[1] > 1:
-            Y = check_multilabel_indicator(y, name="Y", accept_sparse=False)
-            self._target_kind = "multilabel"
-            self.classes_ = np.arange(Y.shape[1])
-            return Y.astype(np.float32)
-        y = column_or_1d(np.asarray(y), warn=True)
-        check_classification_targets(y)
-        kind = type_of_target(y)
-        self.classes_, encoded = np.unique(y, return_inverse=True)
-        if len(self.classes_) < 2:
-            raise ValueError(
-                "y has 1 class "
-                f"({self.classes_[0]!r}); RMLCClassifier needs at least two "
-                "classes, or a 2-D multi-label indicator matrix."
-            )
-        if kind == "binary":
-            self._target_kind = "binary"
-            return encoded.astype(np.float32)[:, None]
-        self._target_kind = "multiclass"
-        return np.eye(len(self.classes_), dtype=np.float32)[encoded]
-
-    def _make_train_split(self, seed):
-        split = self.train_split
-        if split is None or callable(split):
-            return split
-        if isinstance(split, numbers.Integral) and not isinstance(split, bool):
-            if split < 2:
-                raise ValueError(f"train_split as an int must be >= 2; got {split!r}.")
-            # skorch's int cv is an unshuffled k-fold; hold out 1/k at random
-            return ValidSplit(1.0 / split, stratified=False, random_state=seed)
-        if isinstance(split, numbers.Real) and 0.0 < split < 1.0:
-            return ValidSplit(float(split), stratified=False, random_state=seed)
-        raise ValueError(
-            "train_split must be None, a float in (0, 1), an int >= 2 or a "
-            f"callable; got {split!r}."
-        )
+        _check_criterion_and_device(self)
 
     def fit(self, X, y, *, sample_weight=None, neg_weight=None):
         """Train the network.
@@ -538,7 +483,7 @@ class RMLCClassifier(_NetParamsMixin, ClassifierMixin, BaseEstimator):
         """
         self._validate_params()
         X = validate_data(self, X, reset=True, dtype=np.float32)
-        Y = self._encode_target(y)
+        Y, self.classes_, self._target_kind = _encode_target(y, type(self).__name__)
         if Y.shape[0] != X.shape[0]:
             raise ValueError(
                 f"X has {X.shape[0]} samples but Y has {Y.shape[0]}; they must match."
@@ -585,7 +530,7 @@ class RMLCClassifier(_NetParamsMixin, ClassifierMixin, BaseEstimator):
             lr=self.lr,
             batch_size=self.batch_size,
             max_epochs=self.max_epochs,
-            train_split=self._make_train_split(seed),
+            train_split=_make_train_split(self.train_split, seed),
             callbacks=copy.deepcopy(self.callbacks),
             device=self.device,
             verbose=self.verbose,
@@ -629,17 +574,7 @@ class RMLCClassifier(_NetParamsMixin, ClassifierMixin, BaseEstimator):
     def _logits(self, X):
         check_is_fitted(self)
         X = self._reorder(validate_data(self, X, reset=False, dtype=np.float64))
-        # float64 copy of the trained float32 module: the scores of a row do
-        # not depend on the other rows of its batch (rounding of float32 BLAS)
-        module = copy.deepcopy(self.net_.module_).double().eval()
-        device = next(module.parameters()).device
-        chunks = []
-        with torch.no_grad():
-            for start in range(0, X.shape[0], self.net_.batch_size):
-                batch = torch.from_numpy(X[start : start + self.net_.batch_size])
-                final_logits, _ = module(batch.to(device))
-                chunks.append(final_logits.cpu().numpy())
-        return np.concatenate(chunks)
+        return _float64_outputs(self.net_, X, lambda module, batch: module(batch)[0])
 
     def decision_function(self, X):
         """Logits of the final step (``F^M`` before the sigmoid).
@@ -653,8 +588,7 @@ class RMLCClassifier(_NetParamsMixin, ClassifierMixin, BaseEstimator):
         scores : ndarray of shape (n_samples, n_labels), (n_samples,) for a \
                 binary or (n_samples, n_classes) for a multiclass target
         """
-        logits = self._logits(X)
-        return logits[:, 0] if self._target_kind == "binary" else logits
+        return _decision_scores(self._logits(X), self._target_kind)
 
     def predict_proba(self, X):
         """Label probabilities ``F^M``.
@@ -669,13 +603,7 @@ class RMLCClassifier(_NetParamsMixin, ClassifierMixin, BaseEstimator):
             Independent label probabilities for a multi-label target; class
             probabilities summing to one for a binary or multiclass target.
         """
-        proba = _sigmoid(self._logits(X))
-        if self._target_kind == "binary":
-            return np.column_stack([1.0 - proba[:, 0], proba[:, 0]])
-        if self._target_kind == "multiclass":
-            total = proba.sum(axis=1, keepdims=True)
-            return proba / np.maximum(total, np.finfo(np.float64).tiny)
-        return proba
+        return _proba_from_logits(self._logits(X), self._target_kind)
 
     def predict(self, X):
         """Predict labels.
@@ -690,12 +618,109 @@ class RMLCClassifier(_NetParamsMixin, ClassifierMixin, BaseEstimator):
             0/1 indicator matrix for a multi-label target (probability
             ``>= threshold``), else class labels.
         """
-        proba = _sigmoid(self._logits(X))
-        if self._target_kind == "multilabel":
-            return (proba >= self.threshold).astype(np.int64)
-        if self._target_kind == "binary":
-            return self.classes_[(proba[:, 0] >= self.threshold).astype(np.intp)]
-        return self.classes_[np.argmax(proba, axis=1)]
+        return _predict_from_logits(
+            self._logits(X), self._target_kind, self.classes_, self.threshold
+        )
+
+
+# -- helpers shared with the ResBiLSTM estimators -----------------------
+def _encode_target(y, owner):
+    """Return (float32 target matrix, classes_, kind)."""
+    if not hasattr(y, "toarray"):
+        y = np.asarray(y)
+    if hasattr(y, "toarray") or (y.ndim == 2 and y.shape[1] > 1):
+        Y = check_multilabel_indicator(y, name="Y", accept_sparse=False)
+        return Y.astype(np.float32), np.arange(Y.shape[1]), "multilabel"
+    y = column_or_1d(y, warn=True)
+    check_classification_targets(y)
+    kind = type_of_target(y)
+    classes, encoded = np.unique(y, return_inverse=True)
+    if len(classes) < 2:
+        raise ValueError(
+            f"y has 1 class ({classes[0]!r}); {owner} needs at least two "
+            "classes, or a 2-D multi-label indicator matrix."
+        )
+    if kind == "binary":
+        return encoded.astype(np.float32)[:, None], classes, "binary"
+    return np.eye(len(classes), dtype=np.float32)[encoded], classes, "multiclass"
+
+
+def _make_train_split(split, seed):
+    """skorch ``train_split`` from None, a float, an int or a callable."""
+    if split is None or callable(split):
+        return split
+    if _is_int_like(split):
+        if split < 2:
+            raise ValueError(f"train_split as an int must be >= 2; got {split!r}.")
+        # skorch's int cv is an unshuffled k-fold; hold out 1/k at random
+        return ValidSplit(1.0 / split, stratified=False, random_state=seed)
+    if isinstance(split, numbers.Real) and 0.0 < split < 1.0:
+        return ValidSplit(float(split), stratified=False, random_state=seed)
+    raise ValueError(
+        "train_split must be None, a float in (0, 1), an int >= 2 or a "
+        f"callable; got {split!r}."
+    )
+
+
+def _check_criterion_and_device(estimator):
+    name = type(estimator).__name__
+    if not (
+        isinstance(estimator.criterion, type | torch.nn.Module)
+        or callable(estimator.criterion)
+    ):
+        raise ValueError(
+            f"criterion of {name} must be a torch loss class or instance; "
+            f"got {estimator.criterion!r}."
+        )
+    try:
+        torch.device(estimator.device)
+    except (RuntimeError, TypeError, ValueError):
+        raise ValueError(
+            "device must name a torch device such as 'cpu' or 'cuda:0'; "
+            f"got {estimator.device!r}."
+        ) from None
+
+
+def _float64_outputs(net, X, fn):
+    """``fn(module, batch)`` over ``X`` in batches, on a float64 eval copy.
+
+    The scores of a row then do not depend on the other rows of its batch
+    (rounding of float32 BLAS).
+    """
+    module = copy.deepcopy(net.module_).double().eval()
+    device = next(module.parameters()).device
+    step = net.batch_size
+    chunks = []
+    with torch.no_grad():
+        for start in range(0, X.shape[0], step):
+            batch = torch.from_numpy(X[start : start + step]).to(device)
+            chunks.append(fn(module, batch).cpu().numpy())
+    return np.concatenate(chunks)
+
+
+def _decision_scores(logits, kind):
+    return logits[:, 0] if kind == "binary" else logits
+
+
+def _proba_from_logits(logits, kind):
+    """Sigmoid label probabilities; class probabilities for 1-D targets."""
+    proba = _sigmoid(logits)
+    if kind == "binary":
+        return np.column_stack([1.0 - proba[:, 0], proba[:, 0]])
+    if kind == "multiclass":
+        total = proba.sum(axis=1, keepdims=True)
+        return proba / np.maximum(total, np.finfo(np.float64).tiny)
+    return proba
+
+
+def _predict_from_logits(logits, kind, classes, threshold):
+    """0/1 matrix (``proba >= threshold``) or class labels."""
+    proba = _sigmoid(logits)
+    if kind == "multilabel":
+        return (proba >= threshold).astype(np.int64)
+    if kind == "binary":
+        return classes[(proba[:, 0] >= threshold).astype(np.intp)]
+    return classes[np.argmax(proba, axis=1)]
 
 
 def _sigmoid(z):
