@@ -231,3 +231,39 @@ def test_pouyanfar_pipeline_in_grid_search(seq_data):
     best = search.best_estimator_
     kept = best[:-1].get_feature_names_out()
     assert all(name.split("__")[0] in mods for name in kept)
+
+
+def test_label_priors_come_from_the_training_rows_only():
+    from torch.utils.data import Subset
+
+    from skmml.losses import LogitAdjustedBCELoss, label_prior_log_odds
+
+    rng = np.random.RandomState(0)
+    X = rng.normal(size=(40, 4))
+    Y = np.zeros((40, 2), dtype=np.int64)
+    Y[:5, 0] = 1  # 5 of the 20 training rows
+    Y[20:, 0] = 1  # every validation row
+    Y[::2, 1] = 1
+    Y[1, 1] = 1
+
+    def first_half_trains(dataset, y=None):
+        return Subset(dataset, range(20)), Subset(dataset, range(20, 40))
+
+    clf = ResBiLSTMClassifier(
+        n_timesteps=2,
+        criterion=LogitAdjustedBCELoss,
+        train_split=first_half_trains,
+        **TINY,
+    ).fit(X, Y)
+    np.testing.assert_allclose(
+        clf.net_.criterion_.prior_log_odds_.numpy(),
+        [np.log(5 / 15), np.log(11 / 9)],
+        rtol=1e-6,
+    )
+    # no split: the priors of all rows
+    clf.set_params(train_split=None).fit(X, Y)
+    np.testing.assert_allclose(
+        clf.net_.criterion_.prior_log_odds_.numpy(),
+        label_prior_log_odds(Y),
+        rtol=1e-6,
+    )

@@ -6,7 +6,8 @@ from collections.abc import Mapping
 import numpy as np
 from skorch.callbacks import Callback
 from skorch.helper import SliceDict
-from skorch.utils import to_tensor
+from skorch.utils import multi_indexing, to_tensor
+from torch.utils.data import Subset
 
 from ._sigmoid_f1 import SigmoidF1Loss
 
@@ -163,6 +164,40 @@ def _prior_modules(net, criterion_attrs):
         for module in criterion.modules():
             if hasattr(module, "fit_priors"):
                 yield module
+
+
+class _TrainRowsPriorsMixin:
+    """NeuralNet mixin: label priors of the loss from the training rows only.
+
+    After skorch's train/validation split, every criterion module with a
+    ``fit_priors`` method gets the labels of the training part, so the
+    validation rows never leak into the priors.
+    """
+
+    def get_split_datasets(self, X, y=None, **fit_params):
+        dataset_train, dataset_valid = super().get_split_datasets(X, y, **fit_params)
+        modules = list(_prior_modules(self, ("criterion_",)))
+        if modules:
+            y_train = _dataset_targets(dataset_train)
+            if y_train is None:
+                raise ValueError(
+                    f"{type(modules[0]).__name__} computes label priors from "
+                    "the training labels, but they were not given to fit."
+                )
+            for module in modules:
+                module.fit_priors(y_train)
+        return dataset_train, dataset_valid
+
+
+def _dataset_targets(dataset):
+    """The ``y`` of a skorch Dataset, or of a torch Subset of one; else None."""
+    indices = None
+    if isinstance(dataset, Subset):
+        dataset, indices = dataset.dataset, np.asarray(dataset.indices)
+    y = getattr(dataset, "y", None)
+    if y is None or indices is None:
+        return y
+    return multi_indexing(y, indices, getattr(dataset, "y_indexing", None))
 
 
 class FitCriterionPriors(Callback):

@@ -19,6 +19,7 @@ from skorch import NeuralNet
 from torch import nn
 
 from ..losses import WeightedBCELoss
+from ..losses._skorch import _TrainRowsPriorsMixin
 from ._rmlc import (
     _check_criterion_and_device,
     _cuda_devices,
@@ -149,6 +150,10 @@ class ResBiLSTMModule(nn.Module):
         return self.output(self.dense_dropout(z))
 
 
+class _ResBiLSTMNet(_TrainRowsPriorsMixin, NeuralNet):
+    """skorch NeuralNet fitting loss label priors on the training rows."""
+
+
 class _ResBiLSTMBase(_NetParamsMixin, BaseEstimator):
     """Fitting code shared by the encoder and the classifier."""
 
@@ -213,7 +218,7 @@ class _ResBiLSTMBase(_NetParamsMixin, BaseEstimator):
         criterion = self.criterion
         if not isinstance(criterion, type):
             criterion = copy.deepcopy(criterion)
-        self.net_ = NeuralNet(
+        self.net_ = _ResBiLSTMNet(
             module=ResBiLSTMModule,
             module__block_sizes=[len(g) for g in groups],
             module__n_timesteps=self.n_timesteps,
@@ -239,8 +244,6 @@ class _ResBiLSTMBase(_NetParamsMixin, BaseEstimator):
         with torch.random.fork_rng(devices=_cuda_devices(self.device)):
             torch.manual_seed(seed)
             self.net_.initialize()
-            if hasattr(self.net_.criterion_, "fit_priors"):
-                self.net_.criterion_.fit_priors(Y)
             self.net_.partial_fit(X, Y)
         return self
 

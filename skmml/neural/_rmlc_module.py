@@ -13,9 +13,10 @@ from skorch.dataset import Dataset
 from skorch.utils import multi_indexing
 from torch import nn
 from torch.autograd.function import once_differentiable
-from torch.utils.data import Subset, default_collate
+from torch.utils.data import default_collate
 
 from ..losses import LossWeightsMixin, WeightedBCELoss, pop_loss_weights
+from ..losses._skorch import _TrainRowsPriorsMixin
 
 
 class RMLCModule(nn.Module):
@@ -289,7 +290,7 @@ class _RMLCSteps(torch.autograd.Function):
         return (None, d_X, d_b, d_wh, d_wif, d_wo, d_s, *d_wx, *d_u, *d_bu)
 
 
-class RMLCNet(LossWeightsMixin, NeuralNet):
+class RMLCNet(LossWeightsMixin, _TrainRowsPriorsMixin, NeuralNet):
     """skorch net training :class:`RMLCModule` with the loss of eq. 5-6.
 
     The loss of a batch is ``sum_t criterion(logits^t, Y) + reg_lambda *
@@ -315,25 +316,6 @@ class RMLCNet(LossWeightsMixin, NeuralNet):
         super().__init__(*args, **kwargs)
         self.reg_lambda = reg_lambda
 
-    def get_split_datasets(self, X, y=None, **fit_params):
-        """Split as skorch does, then fit the criterion's label priors.
-
-        Losses with label priors (``fit_priors``) get them from the labels of
-        the training part only, so validation rows never leak into them.
-        """
-        dataset_train, dataset_valid = super().get_split_datasets(X, y, **fit_params)
-        modules = [m for m in self.criterion_.modules() if hasattr(m, "fit_priors")]
-        if modules:
-            y_train = _dataset_targets(dataset_train)
-            if y_train is None:
-                raise ValueError(
-                    f"{type(modules[0]).__name__} computes label priors from "
-                    "the training labels, but they were not given to fit."
-                )
-            for module in modules:
-                module.fit_priors(y_train)
-        return dataset_train, dataset_valid
-
     def get_loss(self, y_pred, y_true, X=None, training=False):
         """Sum the criterion over the steps and add the ``U^t`` penalty."""
         if isinstance(y_pred, tuple):
@@ -356,17 +338,6 @@ class RMLCNet(LossWeightsMixin, NeuralNet):
         if self.reg_lambda:
             loss = loss + self.reg_lambda * self.module_.dense_penalty()
         return loss
-
-
-def _dataset_targets(dataset):
-    """The ``y`` of a skorch Dataset, or of a torch Subset of one; else None."""
-    indices = None
-    if isinstance(dataset, Subset):
-        dataset, indices = dataset.dataset, np.asarray(dataset.indices)
-    y = getattr(dataset, "y", None)
-    if y is None or indices is None:
-        return y
-    return multi_indexing(y, indices, getattr(dataset, "y_indexing", None))
 
 
 def _stacked_bce(criterion, step_logits, y_true, weights):
