@@ -292,6 +292,9 @@ _PARAMS_DOC = """
     criterion : torch loss class or instance, \
             default=skmml.losses.WeightedBCELoss
         Loss on the logits (binary cross-entropy by default, as in the paper).
+        Losses with label priors get ``fit_priors`` called on the labels of
+        the rows they train on (without the validation rows of
+        ``train_split``).
     optimizer : torch optimizer class, default=torch.optim.Adam
     lr : float, default=1e-3
         Learning rate.
