@@ -26,7 +26,7 @@ S_TRIPLE = 1 - (1 * 2 * 2) ** (1 / 3) / ((1 + 2 + 2) / 3)  # sample 4
 MEAN_IR = (1 + 2 + 2) / 3
 CVIR = math.sqrt(((1 - MEAN_IR) ** 2 + 2 * (2 - MEAN_IR) ** 2) / 2) / MEAN_IR
 
-YEAST = Path(__file__).resolve().parents[2] / "shared" / "datasets" / "yeast"
+YEAST = Path(__file__).resolve().parents[4] / "shared" / "datasets" / "yeast"
 
 
 def test_hand_computed_measures():

@@ -20,7 +20,7 @@ from skmml.datasets import (
 )
 
 DISASTER_COUNTS = [150, 338, 971, 273, 371, 311, 811]
-SHARED = Path(__file__).resolve().parents[2] / "shared" / "datasets"
+SHARED = Path(__file__).resolve().parents[4] / "shared" / "datasets"
 
 
 def _micro_f1_by_modalities(X, Y, modalities, seed=0):

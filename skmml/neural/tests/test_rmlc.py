@@ -642,6 +642,6 @@ def test_pipeline_with_concatenator_and_selector():
 
 def test_import_skmml_does_not_import_torch():
     code = "import sys, skmml; sys.exit('torch' in sys.modules)"
-    root = Path(__file__).resolve().parents[1]
+    root = Path(__file__).resolve().parents[3]
     result = subprocess.run([sys.executable, "-c", code], cwd=root, check=False)
     assert result.returncode == 0

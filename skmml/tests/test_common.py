@@ -10,12 +10,11 @@ written reason.
 import pytest
 from sklearn.utils.estimator_checks import parametrize_with_checks
 
-from skmml.utils import all_estimators
-
-from _estimators import (
+from skmml.tests._estimators import (
     EXPECTED_FAILED_CHECKS,
     estimator_instances,
 )
+from skmml.utils import all_estimators
 
 
 def _expected_failed_checks(estimator):

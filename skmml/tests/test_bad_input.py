@@ -25,9 +25,8 @@ from sklearn.base import clone
 from sklearn.metrics import accuracy_score
 
 from skmml.metrics import get_scorer
+from skmml.tests._estimators import estimator_instances
 from skmml.utils import all_estimators
-
-from _estimators import estimator_instances
 
 # ---------------------------------------------------------------------------
 # data: small, fixed

@@ -17,7 +17,7 @@ from sklearn.base import clone
 from sklearn.exceptions import NotFittedError
 from sklearn.utils import get_tags
 
-from _estimators import estimator_instances
+from skmml.tests._estimators import estimator_instances
 
 _OUTPUT_METHODS = ("predict", "predict_proba", "decision_function", "transform")
 

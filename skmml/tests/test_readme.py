@@ -13,7 +13,7 @@ import pytest
 
 from skmml.utils._discovery import _TORCH_SUBPACKAGES, _public_subpackages
 
-README = Path(__file__).resolve().parents[1] / "README.md"
+README = Path(__file__).resolve().parents[2] / "README.md"
 SUBPACKAGES = sorted(_public_subpackages())
 
 
