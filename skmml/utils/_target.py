@@ -1,0 +1,319 @@
+"""The multi-label target toolkit: checking, Label Powerset codes, label counts.
+
+Every skmml estimator, metric and sampler validates its target here, so a
+label matrix given as a list of lists, a NumPy array, a scipy sparse matrix,
+a pandas DataFrame (nullable ``Int64`` / ``boolean`` columns included) or a
+polars DataFrame is read the same way everywhere.
+"""
+
+import warnings
+
+import numpy as np
+import scipy.sparse as sp
+from sklearn.exceptions import DataConversionWarning
+from sklearn.utils.multiclass import type_of_target
+
+
+def _is_dataframe_like(Y):
+    return hasattr(Y, "columns") and hasattr(Y, "to_numpy") and not sp.issparse(Y)
+
+
+def _as_array(Y, name):
+    """A dense ndarray (or sparse matrix) from any supported container."""
+    if sp.issparse(Y):
+        return Y
+    if _is_dataframe_like(Y) or (hasattr(Y, "dtype") and hasattr(Y, "to_numpy")):
+        module = type(Y).__module__.split(".")[0]
+        if module == "pandas":
+            dtypes = (
+                list(Y.dtypes)
+                if hasattr(Y, "dtypes") and _is_dataframe_like(Y)
+                else [Y.dtype]
+            )
+            # nullable Int64 / boolean / Float64 columns: missing as NaN
+            if any(not isinstance(d, np.dtype) for d in dtypes):
+                return Y.to_numpy(dtype=np.float64, na_value=np.nan)
+        return np.asarray(Y.to_numpy())
+    if (
+        isinstance(Y, list | tuple)
+        and Y
+        and all(isinstance(row, list | tuple) for row in Y)
+    ):
+        lengths = {len(row) for row in Y}
+        if len(lengths) > 1:
+            raise ValueError(
+                f"{name} is a list of rows of different lengths "
+                f"({sorted(lengths)[:5]}); a label matrix needs one 0/1 entry per "
+                "label in every row. For lists of label names per sample use "
+                "sklearn.preprocessing.MultiLabelBinarizer first."
+            )
+    try:
+        return np.asarray(Y)
+    except (ValueError, TypeError) as exc:
+        raise ValueError(
+            f"{name} must be a 2-D binary indicator matrix; could not "
+            f"convert it to an array ({exc})."
+        ) from None
+
+
+def is_multilabel_indicator(Y):
+    """Return True if ``Y`` is a 2-D matrix (dense or sparse) of 0/1 values.
+
+    Parameters
+    ----------
+    Y : array-like or sparse matrix
+        Candidate label matrix.
+
+    Returns
+    -------
+    bool
+        Whether ``Y`` is a binary indicator matrix with at least one column.
+
+    Examples
+    --------
+    >>> from skmml.utils import is_multilabel_indicator
+    >>> is_multilabel_indicator([[0, 1], [1, 1]])
+    True
+    >>> is_multilabel_indicator([0, 1, 1])
+    False
+    """
+    try:
+        check_multilabel_indicator(Y)
+    except (ValueError, TypeError):
+        return False
+    return True
+
+
+def check_multilabel_indicator(
+    Y, *, name="Y", accept_sparse=True, dtype=np.int64, ensure_min_samples=1
+):
+    """Validate a multi-label indicator matrix and return a clean copy.
+
+    Parameters
+    ----------
+    Y : array-like or sparse matrix of shape (n_samples, n_labels)
+        Label matrix; ``Y[i, j] == 1`` means sample ``i`` has label ``j``.
+        Boolean and float matrices are accepted if every value is 0 or 1, as
+        are pandas DataFrames (nullable ``Int64`` / ``boolean`` columns too),
+        polars DataFrames and lists of equal-length rows.
+    name : str, default="Y"
+        Name used in error messages (for instance ``"y_true"``).
+    accept_sparse : bool, default=True
+        If True a scipy sparse input is returned as CSR, otherwise it is
+        converted to a dense array.
+    dtype : dtype, default=np.int64
+        Dtype of the returned matrix.
+    ensure_min_samples : int, default=1
+        Minimum number of rows.
+
+    Returns
+    -------
+    Y : ndarray or scipy.sparse.csr_matrix of shape (n_samples, n_labels)
+        The validated matrix, never a view on the input.
+
+    Raises
+    ------
+    ValueError
+        If ``Y`` is not 2-D, is empty, contains NaN/inf or values other than
+        0 and 1.
+
+    Examples
+    --------
+    >>> from skmml.utils import check_multilabel_indicator
+    >>> check_multilabel_indicator([[0, 1.0], [1, 0]])
+    array([[0, 1],
+           [1, 0]])
+    >>> check_multilabel_indicator([[0, 2]])
+    Traceback (most recent call last):
+    ...
+    ValueError: Y must be a binary indicator matrix of 0/1 values; found value(s) [2].
+    """
+    Y = _as_array(Y, name)
+    if sp.issparse(Y):
+        Y = sp.csr_matrix(Y)
+        values = Y.data
+    else:
+        values = Y
+    if Y.ndim != 2:
+        raise ValueError(
+            f"{name} must be a 2-D binary indicator matrix of shape "
+            f"(n_samples, n_labels); got an array with {Y.ndim} dimension(s) "
+            f"and shape {Y.shape}."
+        )
+    if Y.shape[0] < ensure_min_samples:
+        raise ValueError(
+            f"{name} has {Y.shape[0]} sample(s) (shape={Y.shape}) while a "
+            f"minimum of {ensure_min_samples} is required."
+        )
+    if Y.shape[1] < 1:
+        raise ValueError(f"{name} has no label columns (shape={Y.shape}).")
+    values = np.asarray(values)
+    if values.dtype == object or not (
+        np.issubdtype(values.dtype, np.number) or values.dtype == bool
+    ):
+        raise ValueError(
+            f"{name} must be a binary indicator matrix of 0/1 values; got "
+            f"dtype {values.dtype}."
+        )
+    if values.dtype != bool:
+        if np.issubdtype(values.dtype, np.floating) and not np.all(np.isfinite(values)):
+            raise ValueError(
+                f"{name} contains NaN or infinity; a binary indicator matrix "
+                "of 0/1 values is required."
+            )
+        bad = (values != 0) & (values != 1)
+        if np.any(bad):
+            found = np.unique(values[bad])[:5].tolist()
+            raise ValueError(
+                f"{name} must be a binary indicator matrix of 0/1 values; "
+                f"found value(s) {found}."
+            )
+    if sp.issparse(Y):
+        Y = Y.astype(dtype)  # astype copies
+        Y.eliminate_zeros()
+        if not accept_sparse:
+            Y = Y.toarray()
+        return Y
+    return np.array(Y, dtype=dtype, copy=True)
+
+
+def encode_target(y, *, name="y", accept_sparse=True, dtype=np.int64):
+    """Read a classification target as an indicator matrix.
+
+    A 2-D target with more than one column (or a sparse one) is a
+    multi-label indicator matrix; a 1-D target, or a column vector (with a
+    ``DataConversionWarning``, as in scikit-learn), holds binary or
+    multiclass labels and is one-hot encoded.
+
+    Parameters
+    ----------
+    y : array-like, sparse matrix or DataFrame
+        The target.
+    name : str, default="y"
+        Name used in error messages.
+    accept_sparse : bool, default=True
+        Whether a sparse multi-label target stays sparse (CSR).
+    dtype : dtype, default=np.int64
+        Dtype of the returned indicator matrix.
+
+    Returns
+    -------
+    Y : ndarray or csr_matrix of shape (n_samples, n_labels or n_classes)
+        Indicator matrix.
+    kind : {"multilabel-indicator", "binary", "multiclass"}
+        What ``y`` was.
+    classes : ndarray or None
+        Sorted class labels of a 1-D target; None for a multi-label one.
+
+    Examples
+    --------
+    >>> from skmml.utils import encode_target
+    >>> Y, kind, classes = encode_target(["b", "a", "b"])
+    >>> Y.tolist(), kind, classes.tolist()
+    ([[0, 1], [1, 0], [0, 1]], 'binary', ['a', 'b'])
+    >>> encode_target([[1, 0], [0, 1]])[1]
+    'multilabel-indicator'
+    """
+    if y is None:
+        raise ValueError(f"{name} is required, but the target {name} is None.")
+    values = _as_array(y, name)
+    if sp.issparse(values) or (values.ndim == 2 and values.shape[1] > 1):
+        Y = check_multilabel_indicator(
+            values, name=name, accept_sparse=accept_sparse, dtype=dtype
+        )
+        return Y, "multilabel-indicator", None
+    if values.ndim == 2 and values.shape[1] == 1:
+        warnings.warn(
+            "A column-vector y was passed when a 1d array was expected. "
+            "Please change the shape of y to (n_samples,), for example "
+            "using ravel().",
+            DataConversionWarning,
+            stacklevel=2,
+        )
+        values = values.ravel()
+    if values.ndim != 1:
+        raise ValueError(
+            f"{name} must be a 2-D binary indicator matrix (multi-label) or a "
+            f"1-D binary/multiclass target; got shape {values.shape}."
+        )
+    if values.size == 0:
+        raise ValueError(f"{name} is empty; at least one sample is required.")
+    kind = type_of_target(values, input_name=name)
+    if kind not in ("binary", "multiclass"):
+        raise ValueError(
+            f"Unknown label type: {kind!r}. {name} must be a multi-label binary "
+            "indicator matrix of shape (n_samples, n_labels) or a 1-D "
+            "binary/multiclass target."
+        )
+    classes, codes = np.unique(values, return_inverse=True)
+    Y = np.zeros((values.shape[0], classes.shape[0]), dtype=dtype)
+    Y[np.arange(values.shape[0]), codes.ravel()] = 1
+    return Y, kind, classes
+
+
+def encode_label_powerset(Y):
+    """Map each distinct row of a 0/1 matrix to a Label Powerset class code.
+
+    Rows are packed into bytes and compared as opaque keys, so the cost is one
+    sort of ``n_samples`` short byte strings whatever the number of labels.
+    Codes follow the order of first appearance of the rows, as in
+    scikit-multilearn's ``LabelPowerset``: libsvm breaks ties in votes towards
+    the lowest code, so the same order gives the same predictions.
+
+    Parameters
+    ----------
+    Y : array-like or sparse matrix of shape (n_samples, n_labels)
+        Binary indicator matrix (already validated).
+
+    Returns
+    -------
+    combinations : ndarray of shape (n_combinations, n_labels)
+        Distinct rows; row ``k`` is the label set of code ``k``.
+    codes : ndarray of shape (n_samples,)
+        Code of every row of ``Y``.
+
+    Examples
+    --------
+    >>> from skmml.utils import encode_label_powerset
+    >>> combinations, codes = encode_label_powerset([[1, 0], [0, 0], [1, 0]])
+    >>> combinations.tolist(), codes.tolist()
+    ([[1, 0], [0, 0]], [0, 1, 0])
+    """
+    Y = Y.toarray() if sp.issparse(Y) else np.asarray(Y)
+    packed = np.ascontiguousarray(np.packbits(Y.astype(np.uint8), axis=1))
+    keys = packed.view(np.dtype((np.void, packed.shape[1]))).ravel()
+    _, first, inverse = np.unique(keys, return_index=True, return_inverse=True)
+    order = np.argsort(first)
+    rank = np.empty_like(order)
+    rank[order] = np.arange(len(order))
+    codes = rank[inverse.ravel()].astype(np.intp)
+    return np.asarray(Y[first[order]], dtype=np.int64), codes
+
+
+def label_counts(Y, sample_weight=None):
+    """Number (or total weight) of positive samples of every label.
+
+    Parameters
+    ----------
+    Y : array-like or sparse matrix of shape (n_samples, n_labels)
+        Binary indicator matrix (already validated).
+    sample_weight : array-like of shape (n_samples,), default=None
+        Weights; the counts are then weighted sums.
+
+    Returns
+    -------
+    counts : ndarray of shape (n_labels,)
+        Integers without weights, floats with.
+
+    Examples
+    --------
+    >>> from skmml.utils import label_counts
+    >>> label_counts([[1, 0], [1, 1], [0, 0]]).tolist()
+    [2, 1]
+    """
+    if not sp.issparse(Y):
+        Y = np.asarray(Y)
+    if sample_weight is None:
+        return np.asarray(Y.sum(axis=0)).ravel().astype(np.int64)
+    w = np.asarray(sample_weight, dtype=np.float64)
+    return np.asarray(Y.T @ w).ravel().astype(np.float64)
