@@ -366,12 +366,9 @@ def resolve_modalities(
                     f"{param} given as sizes must be positive and sum to the "
                     f"number of features of X ({n_features}); got {raw}."
                 )
-            bounds = np.cumsum([0, *raw])
+            ends = np.cumsum(raw)
             return ModalityLayout(
-                {
-                    str(m): np.arange(a, b)
-                    for m, (a, b) in enumerate(zip(bounds[:-1], bounds[1:], strict=True))
-                },
+                {str(m): np.arange(e - s, e) for m, (s, e) in enumerate(zip(raw, ends))},
                 n_features=n_features,
                 param=param,
             )
