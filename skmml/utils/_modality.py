@@ -368,7 +368,7 @@ def resolve_modalities(
                 )
             ends = np.cumsum(raw)
             return ModalityLayout(
-                {str(m): np.arange(e - s, e) for m, (s, e) in enumerate(zip(raw, ends))},
+                {str(m): np.arange(e - raw[m], e) for m, e in enumerate(ends)},
                 n_features=n_features,
                 param=param,
             )
