@@ -1,6 +1,6 @@
 """Table II and Figure 2 of Pouyanfar et al. (2018) on sequence disaster-like data.
 
-The data: :func:`skmml.datasets._sequence.make_disaster_sequence_like`,
+The data: :func:`skmml.datasets.make_disaster_sequence_like`,
 three sequence modalities (visual, audio, text; ``--frames`` frames of
 ``--dims`` static features each) and the seven concepts of Table I with
 their imbalance. Most of each concept's signal is a pattern over the frames
@@ -38,18 +38,29 @@ import numpy as np
 import torch
 from sklearn.exceptions import ConvergenceWarning
 
-from skmml.datasets._multimodal import _DISASTER_LABELS
-from skmml.datasets._sequence import make_disaster_sequence_like
+from skmml.datasets import make_disaster_sequence_like
 from skmml.feature_selection import RFRecursiveSelector
 from skmml.metrics import hamming_loss, mean_average_precision, micro_f1, per_label_f1
 from skmml.model_selection import multilabel_train_test_split
-from skmml.neural._fusion import (
+from skmml.neural import (
+    ResBiLSTMEncoder,
     make_early_fusion_classifier,
     make_late_fusion_pipeline,
     make_pouyanfar_pipeline,
     make_static_dense_pipeline,
 )
-from skmml.neural._resbilstm import ResBiLSTMEncoder
+
+# The seven concepts of the paper's disaster data set (Figure 2), in the
+# column order of make_disaster_sequence_like's label matrix.
+CONCEPTS = (
+    "demo",
+    "emergency_response",
+    "flood_storm",
+    "human_relief",
+    "damage",
+    "victim",
+    "speak_briefing_interview",
+)
 
 # Paper's Table II (micro-F1, HL, MAP), for the side-by-side printout.
 PAPER = {
@@ -180,7 +191,7 @@ def main(argv=None):
         f"\nF1 per concept (Figure 2)\n{'concept':<26}"
         + "".join(f"{n:>14}" for n in fusion)
     )
-    for j, concept in enumerate(_DISASTER_LABELS):
+    for j, concept in enumerate(CONCEPTS):
         print(f"{concept:<26}" + "".join(f"{per_concept[n][j]:>14.3f}" for n in fusion))
 
     try:
@@ -193,10 +204,10 @@ def main(argv=None):
         return rows
     fig, ax = plt.subplots(figsize=(9, 4))
     width = 0.27
-    x = np.arange(len(_DISASTER_LABELS))
+    x = np.arange(len(CONCEPTS))
     for k, name in enumerate(fusion):
         ax.bar(x + (k - 1) * width, per_concept[name], width, label=name)
-    ax.set_xticks(x, [c.replace("_", "\n") for c in _DISASTER_LABELS], fontsize=8)
+    ax.set_xticks(x, [c.replace("_", "\n") for c in CONCEPTS], fontsize=8)
     ax.set_ylabel("F1")
     ax.set_ylim(0, 1)
     ax.legend()
