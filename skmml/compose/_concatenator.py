@@ -1,6 +1,6 @@
 """Concatenate per-modality feature blocks into one design matrix."""
 
-import numbers
+from numbers import Integral, Real
 
 import numpy as np
 import scipy.sparse as sp
@@ -9,17 +9,48 @@ from sklearn.compose import ColumnTransformer
 from sklearn.impute import SimpleImputer
 from sklearn.utils import Bunch
 from sklearn.utils._indexing import _get_column_indices
+from sklearn.utils.metadata_routing import (
+    MetadataRouter,
+    MethodMapping,
+    _raise_for_params,
+    _routing_enabled,
+    process_routing,
+)
 from sklearn.utils.metaestimators import _BaseComposition
 from sklearn.utils.validation import check_is_fitted, validate_data
 
-_WEIGHTINGS = ("sqrt_dim", "unit_variance")
-_MISSING = ("error", "impute")
-_REMAINDERS = ("drop", "passthrough")
+from ..utils import (
+    check_modality_name,
+    modality_feature_name,
+    resolve_modalities,
+)
+from ..utils._param_validation import Hidden, Interval, StrOptions, _fit_context
+
 _MISSING_FEATURE = "missing"
 
 
 def _is_dataframe(X):
-    return hasattr(X, "columns") and hasattr(X, "iloc")
+    """A pandas or polars DataFrame (column names select columns)."""
+    return hasattr(X, "columns") and (hasattr(X, "iloc") or hasattr(X, "schema"))
+
+
+def _is_polars(X):
+    return type(X).__module__.split(".")[0] == "polars"
+
+
+def _as_block(X):
+    """The block handed to a modality: polars as NumPy, pandas nullable as float.
+
+    pandas nullable numeric columns (``Float64``, ``Int64``, ``boolean``) become
+    ``float64`` with ``pd.NA`` as NaN, so the missing policy sees them.
+    """
+    if _is_polars(X):
+        return X.to_numpy()
+    if hasattr(X, "iloc") and _is_numeric_block(X):
+        dtypes = [X.dtypes] if X.ndim == 1 else list(X.dtypes)
+        if any(not isinstance(d, np.dtype) for d in dtypes):  # pd.NA as NaN
+            return X.astype(np.float64)
+    return X
 
 
 def _is_numeric_block(X):
@@ -78,7 +109,25 @@ def _fill_rows(X, rows, fill):
 
 
 def _total_variance(Z):
-    """Sum over columns of the population variance, ignoring NaN."""
+    """Sum over columns of the population variance, ignoring NaN.
+
+    Returns ``(scale, total)`` with the variance equal to ``scale**2 * total``:
+    the block is divided by its largest absolute value first, so values near
+    the float64 limit do not overflow when squared.
+    """
+    if sp.issparse(Z):
+        data = np.abs(np.asarray(Z.data, dtype=np.float64))
+    else:
+        data = np.abs(np.asarray(Z, dtype=np.float64))
+    scale = float(np.nanmax(data)) if data.size and not np.all(np.isnan(data)) else 0.0
+    if not scale:
+        return 1.0, 0.0
+    return scale, _scaled_total_variance(
+        Z / scale if sp.issparse(Z) else np.asarray(Z, dtype=np.float64) / scale
+    )
+
+
+def _scaled_total_variance(Z):
     if sp.issparse(Z):
         Z = sp.coo_array(Z)
         data = np.asarray(Z.data, dtype=np.float64)
@@ -181,6 +230,8 @@ class _ModalityBlock(TransformerMixin, BaseEstimator):
 
     def _finish(self, Z, rows, *, fit):
         if hasattr(Z, "iloc"):  # a transformer configured for pandas output
+            Z = _as_block(Z).to_numpy()
+        elif _is_polars(Z):
             Z = Z.to_numpy()
         elif not sp.issparse(Z):
             Z = np.asarray(Z)
@@ -215,7 +266,7 @@ class _ModalityBlock(TransformerMixin, BaseEstimator):
     def _learn_weight(self, Z):
         if self.weighting is None:
             return 1.0
-        if isinstance(self.weighting, numbers.Real):
+        if isinstance(self.weighting, Real):
             return float(self.weighting)
         if self.weighting == "sqrt_dim":
             return 1.0 / np.sqrt(Z.shape[1]) if Z.shape[1] else 1.0
@@ -224,34 +275,58 @@ class _ModalityBlock(TransformerMixin, BaseEstimator):
                 f"Modality {self.modality!r} produced non-numeric features; "
                 "block_weighting='unit_variance' needs numbers."
             )
-        total = _total_variance(Z)
+        scale, total = _total_variance(Z)
         # A constant block has nothing to rescale.
-        return 1.0 / np.sqrt(total) if total > 0 and np.isfinite(total) else 1.0
+        return (1.0 / scale) / np.sqrt(total) if total > 0 else 1.0
 
-    def fit_transform(self, X, y=None):
+    def fit_transform(self, X, y=None, **params):
         self.__dict__.pop("imputer_", None)
-        validate_data(self, X, reset=True, skip_check_array=True, ensure_2d=X.ndim == 2)
-        X, rows = self._prepare(X, fit=True)
+        validate_data(
+            self, X, reset=True, skip_check_array=True, ensure_2d=len(X.shape) == 2
+        )
+        X, rows = self._prepare(_as_block(X), fit=True)
         if isinstance(self.transformer, str) and self.transformer == "passthrough":
             self.transformer_ = "passthrough"
             Z = X
         else:
             self.transformer_ = clone(self.transformer)
-            Z = self.transformer_.fit_transform(X, y)
+            routed = self._routed(params, "fit_transform")
+            if hasattr(self.transformer_, "fit_transform"):
+                Z = self.transformer_.fit_transform(X, y, **routed.fit_transform)
+            else:
+                Z = self.transformer_.fit(X, y, **routed.fit).transform(
+                    X, **routed.transform
+                )
         return self._finish(Z, rows, fit=True)
 
-    def fit(self, X, y=None):
-        self.fit_transform(X, y)
+    def fit(self, X, y=None, **params):
+        self.fit_transform(X, y, **params)
         return self
 
-    def transform(self, X):
+    def transform(self, X, **params):
         check_is_fitted(self, "weight_")
-        X, rows = self._prepare(X, fit=False)
+        X, rows = self._prepare(_as_block(X), fit=False)
         if isinstance(self.transformer_, str):
             Z = X
         else:
-            Z = self.transformer_.transform(X)
+            routed = self._routed(params, "transform")
+            Z = self.transformer_.transform(X, **routed.transform)
         return self._finish(Z, rows, fit=False)
+
+    def _routed(self, params, method):
+        """Metadata of the user's transformer (empty unless routing is enabled)."""
+        if _routing_enabled():
+            return process_routing(self, method, **params).transformer
+        return Bunch(fit={}, transform={}, fit_transform={})
+
+    def get_metadata_routing(self):
+        router = MetadataRouter(owner=self)
+        if not isinstance(self.transformer, str):
+            router.add(
+                transformer=self.transformer,
+                method_mapping=_method_mapping(self.transformer),
+            )
+        return router
 
     def get_feature_names_out(self, input_features=None):
         check_is_fitted(self, "weight_")
@@ -358,6 +433,9 @@ class MultiModalConcatenator(TransformerMixin, _BaseComposition):
     output_indices_ : dict of str to slice
         Columns of the output produced by each modality (including its
         missing-indicator column).
+    modality_layout_ : ~skmml.utils.ModalityLayout
+        The same output columns as a layout, to pass as ``modalities`` to a
+        downstream estimator when the output has no column names.
     n_features_in_ : int
         Number of columns of ``X`` seen in ``fit``.
     feature_names_in_ : ndarray of str
@@ -395,6 +473,15 @@ class MultiModalConcatenator(TransformerMixin, _BaseComposition):
     >>> {k: round(v, 3) for k, v in concat.block_weights_.items()}
     {'image': 0.707, 'meta': 1.0}
     """
+
+    _parameter_constraints: dict = {
+        "modalities": [list, Hidden(tuple)],
+        "block_weighting": [None, StrOptions({"sqrt_dim", "unit_variance"}), dict],
+        "missing": [StrOptions({"error", "impute"})],
+        "remainder": [StrOptions({"drop", "passthrough"})],
+        "sparse_threshold": [Interval(Real, 0, 1, closed="both")],
+        "n_jobs": [None, Integral],
+    }
 
     def __init__(
         self,
@@ -466,14 +553,8 @@ class MultiModalConcatenator(TransformerMixin, _BaseComposition):
         return self
 
     def _check_params(self):
-        """Validate the constructor arguments; return the modality triples."""
-        mods = self.modalities
-        if isinstance(mods, (str, bytes)) or not hasattr(mods, "__iter__"):
-            raise ValueError(
-                "modalities must be a list of (name, transformer, columns) "
-                f"triples; got {type(mods).__name__}."
-            )
-        mods = list(mods)
+        """Check what the constraints cannot: the triples and the weight keys."""
+        mods = list(self.modalities)
         if not mods:
             raise ValueError(
                 "modalities is empty; give at least one (name, transformer, "
@@ -488,17 +569,7 @@ class MultiModalConcatenator(TransformerMixin, _BaseComposition):
                     f"triple; got {entry!r}."
                 )
             name, trans, _ = entry
-            if not isinstance(name, str) or not name:
-                raise ValueError(
-                    f"modalities[{i}]: the modality name must be a non-empty "
-                    f"string; got {name!r}."
-                )
-            if "__" in name:
-                raise ValueError(
-                    f"Modality name {name!r} must not contain '__', which "
-                    "separates modality and feature in output names and "
-                    "nested parameters."
-                )
+            check_modality_name(name, param=f"modalities[{i}]")
             if name in reserved:
                 raise ValueError(
                     f"Modality name {name!r} is reserved: it is a parameter of "
@@ -522,18 +593,9 @@ class MultiModalConcatenator(TransformerMixin, _BaseComposition):
                     "instance with fit and transform, 'passthrough' or 'drop'; "
                     f"got {trans!r}."
                 )
-        if self.missing not in _MISSING:
-            raise ValueError(
-                f"missing must be one of {_MISSING}; got {self.missing!r}."
-            )
-        if self.remainder not in _REMAINDERS:
-            raise ValueError(
-                f"remainder must be one of {_REMAINDERS}; got {self.remainder!r}."
-            )
-        weighting = self.block_weighting
-        if isinstance(weighting, dict):
+        if isinstance(self.block_weighting, dict):
             known = seen | ({"remainder"} if self.remainder == "passthrough" else set())
-            for key, value in weighting.items():
+            for key, value in self.block_weighting.items():
                 if key not in known:
                     raise ValueError(
                         f"block_weighting has a weight for {key!r}, which is "
@@ -541,7 +603,7 @@ class MultiModalConcatenator(TransformerMixin, _BaseComposition):
                     )
                 if (
                     isinstance(value, bool)
-                    or not isinstance(value, numbers.Real)
+                    or not isinstance(value, Real)
                     or not np.isfinite(value)
                     or value < 0
                 ):
@@ -549,11 +611,6 @@ class MultiModalConcatenator(TransformerMixin, _BaseComposition):
                         f"block_weighting[{key!r}] must be a finite number >= 0; "
                         f"got {value!r}."
                     )
-        elif weighting is not None and weighting not in _WEIGHTINGS:
-            raise ValueError(
-                "block_weighting must be None, 'sqrt_dim', 'unit_variance' or a "
-                f"dict of weights by modality; got {weighting!r}."
-            )
         return mods
 
     def _weighting_for(self, name):
@@ -609,7 +666,7 @@ class MultiModalConcatenator(TransformerMixin, _BaseComposition):
             raise ValueError(f"Modality {name!r} selects no column of X.")
         return columns
 
-    def fit(self, X, y=None):
+    def fit(self, X, y=None, **params):
         """Fit every modality's transformer and learn the block weights.
 
         Parameters
@@ -619,16 +676,22 @@ class MultiModalConcatenator(TransformerMixin, _BaseComposition):
         y : array-like of shape (n_samples,) or (n_samples, n_labels), default=None
             Targets, passed to each modality's transformer (supervised
             feature selection, for instance).
+        **params : dict
+            Metadata for the modality transformers' ``fit`` (or
+            ``fit_transform``), routed as each of them requests; only with
+            ``sklearn.set_config(enable_metadata_routing=True)``.
 
         Returns
         -------
         self : MultiModalConcatenator
             This estimator.
         """
-        self.fit_transform(X, y)
+        _raise_for_params(params, self, "fit")
+        self.fit_transform(X, y, **params)
         return self
 
-    def fit_transform(self, X, y=None):
+    @_fit_context(prefer_skip_nested_validation=False)
+    def fit_transform(self, X, y=None, **params):
         """Fit to ``X`` (and ``y``) and return the concatenated blocks.
 
         Parameters
@@ -637,6 +700,9 @@ class MultiModalConcatenator(TransformerMixin, _BaseComposition):
             Input data with the columns of every modality.
         y : array-like of shape (n_samples,) or (n_samples, n_labels), default=None
             Targets, passed to each modality's transformer.
+        **params : dict
+            Metadata routed to the modality transformers (routing enabled
+            only).
 
         Returns
         -------
@@ -644,7 +710,11 @@ class MultiModalConcatenator(TransformerMixin, _BaseComposition):
             Weighted blocks (and missing indicators) side by side, in the
             order of ``modalities`` then the remainder.
         """
+        _raise_for_params(params, self, "fit_transform")
         mods = self._check_params()
+        if _routing_enabled():
+            # checks every param is requested; the ColumnTransformer routes them
+            process_routing(self, "fit_transform", **params)
         X = self._check_X(X, reset=True)
         transformers = []
         for name, trans, columns in mods:
@@ -672,9 +742,9 @@ class MultiModalConcatenator(TransformerMixin, _BaseComposition):
             remainder=remainder,
             sparse_threshold=self.sparse_threshold,
             n_jobs=self.n_jobs,
-            verbose_feature_names_out=_modality_feature_name,
+            verbose_feature_names_out=modality_feature_name,
         )
-        Xt = ct.fit_transform(X, y)
+        Xt = ct.fit_transform(X, y, **params)
         self.column_transformer_ = ct
         named = ct.named_transformers_
         self.named_transformers_ = Bunch(
@@ -697,24 +767,55 @@ class MultiModalConcatenator(TransformerMixin, _BaseComposition):
             for name, sl in ct.output_indices_.items()
             if name in self.block_weights_
         }
+        self.modality_layout_ = resolve_modalities(
+            list(self.output_indices_.items()), n_features=Xt.shape[1]
+        )
         return Xt
 
-    def transform(self, X):
+    def transform(self, X, **params):
         """Transform each modality with its fitted transformer and weight.
 
         Parameters
         ----------
         X : {array-like, sparse matrix, DataFrame} of shape (n_samples, n_features)
             Data with the same columns as in ``fit``.
+        **params : dict
+            Metadata routed to the modality transformers' ``transform``
+            (routing enabled only).
 
         Returns
         -------
         X_out : {ndarray, sparse matrix} of shape (n_samples, n_features_out)
             Weighted blocks (and missing indicators) side by side.
         """
+        _raise_for_params(params, self, "transform")
         check_is_fitted(self, "column_transformer_")
+        if _routing_enabled():
+            process_routing(self, "transform", **params)
         X = self._check_X(X, reset=False)
-        return self.column_transformer_.transform(X)
+        return self.column_transformer_.transform(X, **params)
+
+    def get_metadata_routing(self):
+        """Get the metadata routing of this object.
+
+        Each modality's transformer receives the metadata it requests, as in
+        :class:`~sklearn.compose.ColumnTransformer`.
+
+        Returns
+        -------
+        routing : MetadataRouter
+            The routing to the modality transformers, by modality name.
+        """
+        router = MetadataRouter(owner=self)
+        try:
+            entries = [(name, trans) for name, trans, _ in self.modalities]
+        except (TypeError, ValueError):
+            entries = []
+        for name, trans in entries:
+            if isinstance(trans, str):
+                continue
+            router.add(method_mapping=_method_mapping(trans), **{name: trans})
+        return router
 
     def get_feature_names_out(self, input_features=None):
         """Output feature names, ``"{modality}__{feature}"``.
@@ -748,11 +849,21 @@ class MultiModalConcatenator(TransformerMixin, _BaseComposition):
         return tags
 
 
-def _modality_feature_name(modality, feature):
-    # "visual__f0" from a modality "visual" stays "visual__f0", not doubled.
-    if feature.startswith(f"{modality}__"):
-        return feature
-    return f"{modality}__{feature}"
+def _method_mapping(transformer):
+    """ColumnTransformer's mapping of the concatenator's methods to a transformer's."""
+    mapping = MethodMapping()
+    if hasattr(transformer, "fit_transform"):
+        mapping.add(caller="fit", callee="fit_transform").add(
+            caller="fit_transform", callee="fit_transform"
+        )
+    else:
+        (
+            mapping.add(caller="fit", callee="fit")
+            .add(caller="fit", callee="transform")
+            .add(caller="fit_transform", callee="fit")
+            .add(caller="fit_transform", callee="transform")
+        )
+    return mapping.add(caller="transform", callee="transform")
 
 
 def _sparse_tag(estimator):
@@ -816,20 +927,13 @@ def make_multimodal_input(blocks, *, as_frame=False):
         )
     if not items:
         raise ValueError("blocks is empty; give at least one modality.")
-    seen = set()
     arrays = []
     n_rows = None
     for name, block in items:
-        if not isinstance(name, str) or not name or "__" in name:
-            raise ValueError(
-                f"Modality name {name!r} must be a non-empty string without '__'."
-            )
-        if name in seen:
-            raise ValueError(f"Modality name {name!r} is used more than once.")
-        seen.add(name)
+        check_modality_name(name, param="blocks")
         if not (sp.issparse(block) or _is_dataframe(block)):
             block = np.asarray(block)
-        if block.ndim != 2:
+        if len(block.shape) != 2:
             raise ValueError(
                 f"Modality {name!r} must be a 2-D array (n_samples, n_features); "
                 f"got shape {block.shape}. Use x.reshape(-1, 1) for one feature."
@@ -844,27 +948,40 @@ def make_multimodal_input(blocks, *, as_frame=False):
                 f"{first!r} has {n_rows}; all blocks must have the same rows."
             )
         arrays.append((name, block))
+    ends = np.cumsum([block.shape[1] for _, block in arrays])
+    layout = resolve_modalities(
+        [
+            (name, slice(end - block.shape[1], end))
+            for (name, block), end in zip(arrays, ends, strict=True)
+        ],
+        n_features=int(ends[-1]),
+        param="blocks",
+    )
 
     if as_frame:
         import pandas as pd
 
-        frames = []
+        own = []
         for name, block in arrays:
             if sp.issparse(block):
                 raise ValueError(
                     f"Modality {name!r} is sparse, which as_frame=True does not "
                     "support; densify it or use as_frame=False."
                 )
-            if _is_dataframe(block):
-                own = [str(c) for c in block.columns]
-                frame = block.reset_index(drop=True).set_axis(
-                    [_modality_feature_name(name, str(c)) for c in own], axis=1
-                )
+            own.extend(
+                [str(c) for c in block.columns]
+                if _is_dataframe(block)
+                else range(block.shape[1])
+            )
+        columns = layout.feature_names(own)
+        frames = []
+        for name, block in arrays:
+            names = columns[layout[name]].tolist()
+            if hasattr(block, "iloc"):  # pandas keeps its dtypes
+                frames.append(block.reset_index(drop=True).set_axis(names, axis=1))
             else:
-                frame = pd.DataFrame(
-                    block, columns=[f"{name}__{j}" for j in range(block.shape[1])]
-                )
-            frames.append(frame)
+                values = block.to_numpy() if _is_dataframe(block) else block
+                frames.append(pd.DataFrame(values, columns=names))
         X = pd.concat(frames, axis=1)
         if X.columns.duplicated().any():
             dup = X.columns[X.columns.duplicated()].tolist()
@@ -874,15 +991,15 @@ def make_multimodal_input(blocks, *, as_frame=False):
                 "rename the block columns."
             )
         spec = [
-            (name, "passthrough", list(f.columns))
-            for (name, _), f in zip(arrays, frames, strict=True)
+            (name, "passthrough", columns[cols].tolist())
+            for name, cols in layout.items()
         ]
         return X, spec
 
-    spec, start = [], 0
-    for name, block in arrays:
-        spec.append((name, "passthrough", slice(start, start + block.shape[1])))
-        start += block.shape[1]
+    spec = [
+        (name, "passthrough", slice(int(cols[0]), int(cols[-1]) + 1))
+        for name, cols in layout.items()
+    ]
     values = [b.to_numpy() if _is_dataframe(b) else b for _, b in arrays]
     if any(sp.issparse(v) for v in values):
         X = sp.hstack([sp.csr_matrix(v) for v in values]).tocsr()

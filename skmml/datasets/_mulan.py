@@ -9,6 +9,8 @@ import numpy as np
 import scipy.sparse as sp
 from sklearn.utils import Bunch
 
+from ..utils import check_modality_name, modality_feature_name, resolve_modalities
+
 _NUMERIC_TYPES = {"numeric", "real", "integer"}
 _UNSUPPORTED_TYPES = {"string", "date", "relational"}
 _QUOTES = "'\""
@@ -413,7 +415,12 @@ def _read_xml_labels(xml_path):
 
 
 def _resolve_views(views, feature_names):
-    """Map each view to sorted feature positions; every feature in one view."""
+    """The :class:`~skmml.utils.ModalityLayout` of ``views`` over the features.
+
+    Reads the view specs the loader adds to the layout's (a name prefix,
+    mixed names and negative positions, None for the rest), then lets
+    :func:`~skmml.utils.resolve_modalities` check names, overlap and cover.
+    """
     if not isinstance(views, dict) or not views:
         raise ValueError(
             "views must be a non-empty dict {view_name: attribute names, a "
@@ -423,10 +430,7 @@ def _resolve_views(views, feature_names):
     position = {name: k for k, name in enumerate(feature_names)}
     resolved, remainder = {}, None
     for view, spec in views.items():
-        if not isinstance(view, str) or not view or "__" in view:
-            raise ValueError(
-                f"views keys must be non-empty strings without '__'; got {view!r}."
-            )
+        check_modality_name(view, param="views")
         if spec is None:
             if remainder is not None:
                 raise ValueError(
@@ -477,17 +481,9 @@ def _resolve_views(views, feature_names):
                     )
         if not cols:
             raise ValueError(f"views[{view!r}] selects no feature.")
-        resolved[view] = sorted(cols)
-    owner = {}
-    for view, cols in resolved.items():
-        for col in cols or ():
-            if col in owner and owner[col] != view:
-                raise ValueError(
-                    f"views: feature {feature_names[col]!r} is in both "
-                    f"{owner[col]!r} and {view!r}."
-                )
-            owner[col] = view
-    rest = [k for k in range(n_features) if k not in owner]
+        resolved[view] = sorted(set(cols))
+    taken = {col for cols in resolved.values() for col in cols or ()}
+    rest = [k for k in range(n_features) if k not in taken]
     if remainder is not None:
         if not rest:
             raise ValueError(f"views[{remainder!r}] is None but no feature is left.")
@@ -498,7 +494,7 @@ def _resolve_views(views, feature_names):
             f"views must cover every feature; {len(rest)} feature(s) are in no "
             f"view, e.g. {names}. Use None as one view to collect the rest."
         )
-    return resolved
+    return resolve_modalities(resolved, n_features=n_features, param="views")
 
 
 def load_mulan_arff(
@@ -691,11 +687,13 @@ def load_mulan_arff(
 
     modalities = None
     if views is not None:
-        modalities = _resolve_views(views, feature_names)
-        view_of = {col: view for view, cols in modalities.items() for col in cols}
+        layout = _resolve_views(views, feature_names)
+        view_of = {col: view for view, cols in layout.items() for col in cols}
         feature_names = [
-            f"{view_of[k]}__{name}" for k, name in enumerate(feature_names)
+            modality_feature_name(view_of[k], name)
+            for k, name in enumerate(feature_names)
         ]
+        modalities = {view: cols.tolist() for view, cols in layout.items()}
 
     frame = None
     if as_frame:

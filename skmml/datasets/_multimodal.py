@@ -5,6 +5,8 @@ import numbers
 import numpy as np
 from sklearn.utils import check_random_state
 
+from ..utils import check_modality_name, resolve_modalities
+
 # Concepts of the disaster data set, Pouyanfar et al. (2018), Table I.
 _DISASTER_LABELS = (
     "demo",
@@ -101,15 +103,7 @@ def _check_modality_dims(modality_dims):
         raise ValueError("modality_dims must describe at least one modality.")
     names, dims = [], []
     for name, dim in items:
-        if not isinstance(name, str) or not name:
-            raise ValueError(
-                f"modality_dims keys must be non-empty strings; got {name!r}."
-            )
-        if "__" in name:
-            raise ValueError(
-                f"modality name {name!r} in modality_dims must not contain "
-                "'__', the separator of the column names."
-            )
+        check_modality_name(name, param="modality_dims")
         dims.append(_check_int(dim, f"modality_dims[{name!r}]", 1))
         names.append(name)
     return names, np.array(dims)
@@ -253,27 +247,34 @@ def _generate(
     ranks = np.argsort(np.argsort(-latent, axis=0, kind="stable"), axis=0)
     Y = (ranks < counts).astype(np.int64)
 
-    blocks, modalities, start = [], {}, 0
+    blocks = []
     for m, dim in enumerate(dims):
         directions = rng.standard_normal((n_labels, dim))
         directions /= np.linalg.norm(directions, axis=1, keepdims=True)
         signal = Y @ (info[m][:, None] * directions)
         blocks.append(signal + noise * rng.standard_normal((n_samples, dim)))
-        modalities[names[m]] = list(range(start, start + int(dim)))
-        start += int(dim)
     X = np.hstack(blocks)
+    features = [f"f{j}" for dim in dims for j in range(dim)]
+    return _package(X, Y, names, dims, features, label_names, as_frame)
 
+
+def _package(X, Y, names, widths, features, label_names, as_frame):
+    """``(X, Y, modalities)`` of a generator; column names from the layout."""
+    ends = np.cumsum(widths)
+    layout = resolve_modalities(
+        [
+            (name, slice(int(end - width), int(end)))
+            for name, width, end in zip(names, widths, ends, strict=True)
+        ],
+        n_features=X.shape[1],
+        param="modality_dims",
+    )
     if as_frame:
         import pandas as pd
 
-        columns = [
-            f"{name}__f{j}"
-            for name, dim in zip(names, dims, strict=True)
-            for j in range(dim)
-        ]
-        X = pd.DataFrame(X, columns=columns)
+        X = pd.DataFrame(X, columns=layout.feature_names(features).tolist())
         Y = pd.DataFrame(Y, columns=list(label_names))
-    return X, Y, modalities
+    return X, Y, {name: cols.tolist() for name, cols in layout.items()}
 
 
 def make_multimodal_multilabel(

@@ -16,6 +16,7 @@ from ._multimodal import (
     _check_modality_dims,
     _check_real,
     _disaster_modality_dims,
+    _package,
 )
 
 
@@ -65,7 +66,7 @@ def _generate_sequences(
     temporal_amp = np.sqrt(temporal_fraction)
     # per-frame amplitude v / sqrt(T): the clip-level separation stays v
     scale = 1.0 / np.sqrt(n_timesteps)
-    blocks, modalities, start = [], {}, 0
+    blocks = []
     for m, dim in enumerate(dims):
         directions = rng.standard_normal((n_labels, dim))
         directions /= np.linalg.norm(directions, axis=1, keepdims=True)
@@ -77,22 +78,12 @@ def _generate_sequences(
         signal = np.einsum("ij,jt,jd->itd", Y, weighted, directions)
         frames = signal + noise * rng.standard_normal((n_samples, n_timesteps, dim))
         blocks.append(frames.reshape(n_samples, -1))
-        width = int(dim) * n_timesteps
-        modalities[names[m]] = list(range(start, start + width))
-        start += width
     X = np.hstack(blocks)
-    if as_frame:
-        import pandas as pd
-
-        columns = [
-            f"{name}__t{t}_f{j}"
-            for name, dim in zip(names, dims, strict=True)
-            for t in range(n_timesteps)
-            for j in range(dim)
-        ]
-        X = pd.DataFrame(X, columns=columns)
-        Y = pd.DataFrame(Y, columns=list(label_names))
-    return X, Y, modalities
+    features = [
+        f"t{t}_f{j}" for dim in dims for t in range(n_timesteps) for j in range(dim)
+    ]
+    widths = [int(dim) * n_timesteps for dim in dims]
+    return _package(X, Y, names, widths, features, label_names, as_frame)
 
 
 def make_sequence_multimodal_multilabel(
@@ -190,7 +181,7 @@ def make_sequence_multimodal_multilabel(
 
     Examples
     --------
-    >>> from skmml.datasets._sequence import make_sequence_multimodal_multilabel
+    >>> from skmml.datasets import make_sequence_multimodal_multilabel
     >>> X, Y, modalities = make_sequence_multimodal_multilabel(
     ...     100, n_timesteps=4, modality_dims={"video": 3, "audio": 2},
     ...     n_labels=3, random_state=0)
@@ -293,7 +284,7 @@ def make_disaster_sequence_like(
 
     Examples
     --------
-    >>> from skmml.datasets._sequence import make_disaster_sequence_like
+    >>> from skmml.datasets import make_disaster_sequence_like
     >>> X, Y, modalities = make_disaster_sequence_like(154, random_state=0)
     >>> X.shape, list(modalities)
     ((154, 288), ['visual', 'audio', 'text'])

@@ -2,27 +2,54 @@
 
 import numbers
 import time
+from numbers import Integral
 
 import numpy as np
+import scipy.sparse as sp
 from sklearn.base import BaseEstimator, MetaEstimatorMixin, clone, is_classifier
 from sklearn.ensemble import RandomForestClassifier
 from sklearn.feature_selection import SelectorMixin
 from sklearn.metrics import check_scoring
 from sklearn.model_selection import check_cv
-from sklearn.utils import check_random_state, get_tags
+from sklearn.utils import Bunch, check_random_state, get_tags
+from sklearn.utils.metadata_routing import (
+    MetadataRouter,
+    MethodMapping,
+    _raise_for_params,
+    _routing_enabled,
+    process_routing,
+)
 from sklearn.utils.parallel import Parallel, delayed
-from sklearn.utils.validation import check_is_fitted, validate_data
+from sklearn.utils.validation import (
+    _check_method_params,
+    check_array,
+    check_is_fitted,
+    validate_data,
+)
 
 from ..utils import check_multilabel_indicator
+from ..utils._param_validation import (
+    HasMethods,
+    Interval,
+    RealNotInt,
+    StrOptions,
+    _fit_context,
+)
 
-_STOPPING = ("first_decrease", "best")
 
-
-def _fit_and_score(estimator, X, Y, train, test, features, scorer):
+def _fit_and_score(estimator, X, Y, train, test, features, scorer, fit_params):
     """Fit a clone of ``estimator`` on ``X[train][:, features]``, score on test."""
     Xs = X[:, features]
-    est = clone(estimator).fit(Xs[train], Y[train])
+    fit_params = _check_method_params(X, params=fit_params, indices=train)
+    est = clone(estimator).fit(Xs[train], Y[train], **fit_params)
     return scorer(est, Xs[test], Y[test])
+
+
+def _check_rng(random_state):
+    """``check_random_state`` that seeds None from the OS, not ``np.random``."""
+    if random_state is None:
+        return np.random.RandomState(np.random.SeedSequence().generate_state(4))
+    return check_random_state(random_state)
 
 
 class RFRecursiveSelector(SelectorMixin, MetaEstimatorMixin, BaseEstimator):
@@ -50,7 +77,7 @@ class RFRecursiveSelector(SelectorMixin, MetaEstimatorMixin, BaseEstimator):
         :class:`skmml.svm.LabelPowersetWeightedSVC` with its defaults. It is
         cloned, never fitted in place.
     forest : estimator object, default=None
-        Estimator whose ``feature_importances_`` after ``fit(X, Y)`` give the
+        Estimator whose ``feature_importances_`` after ``fit(X, y)`` give the
         ranking. ``None`` means
         ``RandomForestClassifier(n_estimators=100, n_jobs=n_jobs)``. If it
         has a ``random_state`` parameter left to ``None``, it is seeded from
@@ -89,7 +116,8 @@ class RFRecursiveSelector(SelectorMixin, MetaEstimatorMixin, BaseEstimator):
         default forest. ``None`` means 1 unless in a joblib context.
     random_state : int, RandomState instance or None, default=None
         Seeds the forest (see ``forest``). Pass an int for reproducible
-        output.
+        output. numpy's global random state is never used: None seeds the
+        forest from the operating system's entropy.
     verbose : int, default=0
         ``> 0`` prints the score of each evaluated size; ``> 1`` also turns
         on joblib's progress messages.
@@ -182,6 +210,23 @@ class RFRecursiveSelector(SelectorMixin, MetaEstimatorMixin, BaseEstimator):
     True
     """
 
+    _parameter_constraints: dict = {
+        "estimator": [HasMethods(["fit", "predict"]), None],
+        "forest": [HasMethods(["fit"]), None],
+        "step": [
+            Interval(Integral, 1, None, closed="left"),
+            Interval(RealNotInt, 0, 1, closed="neither"),
+        ],
+        "min_features_to_select": [Interval(Integral, 1, None, closed="left")],
+        "stopping": [StrOptions({"first_decrease", "best"})],
+        "patience": [Interval(Integral, 1, None, closed="left"), None],
+        "scoring": [str, callable, None],
+        "cv": ["cv_object"],
+        "n_jobs": [Integral, None],
+        "random_state": ["random_state"],
+        "verbose": ["verbose"],
+    }
+
     def __init__(
         self,
         estimator=None,
@@ -216,49 +261,28 @@ class RFRecursiveSelector(SelectorMixin, MetaEstimatorMixin, BaseEstimator):
             return self.estimator
         from ..svm import LabelPowersetWeightedSVC
 
-        return LabelPowersetWeightedSVC()
+        estimator = LabelPowersetWeightedSVC()
+        if _routing_enabled():
+            # The default accepts sample_weight: route it.
+            estimator.set_fit_request(sample_weight=True)
+        return estimator
 
-    def _validate_params(self, n_features):
+    def _get_forest_template(self):
+        if self.forest is not None:
+            return self.forest
+        forest = RandomForestClassifier(n_estimators=100, n_jobs=self.n_jobs)
+        if _routing_enabled():
+            forest.set_fit_request(sample_weight=True)
+        return forest
+
+    def _resolve_sizes(self, n_features):
+        """Integer step and smallest size (the types are checked by the constraints)."""
         step = self.step
-        if isinstance(step, numbers.Integral) and not isinstance(step, bool):
-            if step < 1:
-                raise ValueError(
-                    f"step must be an int >= 1 or a float in (0, 1); got {step!r}."
-                )
+        if isinstance(step, numbers.Integral):
             step = int(step)
-        elif isinstance(step, numbers.Real) and not isinstance(step, bool):
-            if not 0.0 < step < 1.0:
-                raise ValueError(
-                    f"step must be an int >= 1 or a float in (0, 1); got {step!r}."
-                )
-            step = max(1, int(step * n_features))
         else:
-            raise ValueError(
-                f"step must be an int >= 1 or a float in (0, 1); got {step!r}."
-            )
-        mfs = self.min_features_to_select
-        if not isinstance(mfs, numbers.Integral) or isinstance(mfs, bool) or mfs < 1:
-            raise ValueError(
-                f"min_features_to_select must be an int >= 1; got {mfs!r}."
-            )
-        if self.stopping not in _STOPPING:
-            raise ValueError(
-                f"stopping must be one of {_STOPPING}; got {self.stopping!r}."
-            )
-        patience = self.patience
-        if patience is not None and (
-            not isinstance(patience, numbers.Integral)
-            or isinstance(patience, bool)
-            or patience < 1
-        ):
-            raise ValueError(f"patience must be None or an int >= 1; got {patience!r}.")
-        if (
-            not isinstance(self.verbose, numbers.Integral)
-            or isinstance(self.verbose, bool)
-            or self.verbose < 0
-        ):
-            raise ValueError(f"verbose must be an int >= 0; got {self.verbose!r}.")
-        return step, min(int(mfs), n_features)
+            step = max(1, int(step * n_features))
+        return step, min(int(self.min_features_to_select), n_features)
 
     def _get_scorer(self, estimator, multilabel):
         from ..metrics import get_scorer
@@ -272,33 +296,18 @@ class RFRecursiveSelector(SelectorMixin, MetaEstimatorMixin, BaseEstimator):
                 return get_scorer(scoring)
             except ValueError as exc:
                 raise ValueError(f"Invalid scoring={scoring!r}: {exc}") from None
-        if callable(scoring):
-            return check_scoring(estimator, scoring)
-        raise ValueError(
-            "scoring must be None, a scorer name or a callable "
-            f"scorer(estimator, X, y); got {scoring!r}."
-        )
+        return check_scoring(estimator, scoring)
 
     def _get_cv(self, Y, estimator, multilabel):
         cv = 5 if self.cv is None else self.cv
-        if multilabel and isinstance(cv, numbers.Integral) and not isinstance(cv, bool):
-            if cv < 2:
-                raise ValueError(f"cv must be at least 2 folds; got {cv!r}.")
+        if multilabel and isinstance(cv, numbers.Integral):
             from ..model_selection import IterativeStratifiedKFold
 
             return IterativeStratifiedKFold(n_splits=int(cv))
         return check_cv(cv, Y, classifier=is_classifier(estimator))
 
     def _get_forest(self, rng):
-        if self.forest is None:
-            forest = RandomForestClassifier(n_estimators=100, n_jobs=self.n_jobs)
-        else:
-            if not hasattr(self.forest, "fit"):
-                raise ValueError(
-                    f"forest must be an estimator with fit and "
-                    f"feature_importances_; got {self.forest!r}."
-                )
-            forest = clone(self.forest)
+        forest = clone(self._get_forest_template())
         params = forest.get_params(deep=False)
         if "random_state" in params and params["random_state"] is None:
             forest.set_params(random_state=rng.randint(np.iinfo(np.int32).max))
@@ -333,7 +342,49 @@ class RFRecursiveSelector(SelectorMixin, MetaEstimatorMixin, BaseEstimator):
 
     # -- fit -------------------------------------------------------------------
 
-    def fit(self, X, Y):
+    def get_metadata_routing(self):
+        """Get metadata routing of this object.
+
+        ``fit`` routes its metadata (for instance ``sample_weight``) to
+        ``forest.fit`` and to every ``estimator.fit`` (cross-validation fits,
+        sliced to their training rows, and the final refit), as each requests
+        it. The defaults (``forest=None``, ``estimator=None``) request
+        ``sample_weight``.
+
+        Returns
+        -------
+        routing : MetadataRouter
+            A :class:`~sklearn.utils.metadata_routing.MetadataRouter`
+            encapsulating routing information.
+        """
+        return (
+            MetadataRouter(owner=self)
+            .add(
+                estimator=self._get_estimator(),
+                method_mapping=MethodMapping().add(caller="fit", callee="fit"),
+            )
+            .add(
+                forest=self._get_forest_template(),
+                method_mapping=MethodMapping().add(caller="fit", callee="fit"),
+            )
+        )
+
+    def _route_fit_params(self, sample_weight, fit_params):
+        if _routing_enabled():
+            if sample_weight is not None:
+                fit_params["sample_weight"] = sample_weight
+            routed = process_routing(self, "fit", **fit_params)
+            return routed.estimator.fit, routed.forest.fit
+        _raise_for_params(fit_params, self, "fit")
+        # Legacy behaviour: sample_weight goes to the forest and the estimator.
+        legacy = {} if sample_weight is None else {"sample_weight": sample_weight}
+        return Bunch(**legacy), Bunch(**legacy)
+
+    @_fit_context(
+        # estimator and forest are validated when fitted
+        prefer_skip_nested_validation=False
+    )
+    def fit(self, X, y, sample_weight=None, **fit_params):
         """Rank the features with the forest and select the size to keep.
 
         Parameters
@@ -341,8 +392,17 @@ class RFRecursiveSelector(SelectorMixin, MetaEstimatorMixin, BaseEstimator):
         X : {array-like, sparse matrix} of shape (n_samples, n_features)
             Fused feature matrix (for instance the output of
             :class:`skmml.compose.MultiModalConcatenator`).
-        Y : array-like of shape (n_samples, n_labels) or (n_samples,)
+        y : array-like of shape (n_samples, n_labels) or (n_samples,)
             Binary label indicator matrix, or a 1-D class vector.
+        sample_weight : array-like of shape (n_samples,), default=None
+            Weights of the samples, passed to ``forest.fit`` and to every
+            ``estimator.fit`` (the cross-validation scores themselves are
+            unweighted). With metadata routing enabled, each of them gets
+            it only if it requests it (``set_fit_request``).
+        **fit_params : dict
+            Other metadata; only with metadata routing enabled
+            (``sklearn.set_config(enable_metadata_routing=True)``), routed as
+            requested by ``forest`` and ``estimator``.
 
         Returns
         -------
@@ -352,7 +412,7 @@ class RFRecursiveSelector(SelectorMixin, MetaEstimatorMixin, BaseEstimator):
         X, Y = validate_data(
             self,
             X,
-            Y,
+            y,
             accept_sparse=["csr", "csc"],
             multi_output=True,
             y_numeric=False,
@@ -360,19 +420,22 @@ class RFRecursiveSelector(SelectorMixin, MetaEstimatorMixin, BaseEstimator):
         )
         multilabel = Y.ndim == 2 and Y.shape[1] > 1
         if multilabel:
-            Y = check_multilabel_indicator(Y, name="Y", accept_sparse=False)
+            Y = check_multilabel_indicator(Y, name="y", accept_sparse=False)
         elif Y.ndim == 2:
             Y = Y.ravel()
+        estimator_params, forest_params = self._route_fit_params(
+            sample_weight, fit_params
+        )
         n_features = X.shape[1]
-        step, min_features = self._validate_params(n_features)
-        rng = check_random_state(self.random_state)
+        step, min_features = self._resolve_sizes(n_features)
+        rng = _check_rng(self.random_state)
         estimator = self._get_estimator()
         scorer = self._get_scorer(estimator, multilabel)
         cv = self._get_cv(Y, estimator, multilabel)
 
         # Line 6 of Algorithm 1: one ranking R, never recomputed.
         t0 = time.perf_counter()
-        forest = self._get_forest(rng).fit(X, Y)
+        forest = self._get_forest(rng).fit(X, Y, **forest_params)
         importances = getattr(forest, "feature_importances_", None)
         if importances is None:
             raise ValueError(
@@ -412,7 +475,7 @@ class RFRecursiveSelector(SelectorMixin, MetaEstimatorMixin, BaseEstimator):
                     if stopped:
                         return
                     yield delayed(_fit_and_score)(
-                        estimator, X, Y, train, test, features, scorer
+                        estimator, X, Y, train, test, features, scorer, estimator_params
                     )
 
         parallel = Parallel(
@@ -457,13 +520,33 @@ class RFRecursiveSelector(SelectorMixin, MetaEstimatorMixin, BaseEstimator):
             "std_test_score": scores.std(axis=1),
             **{f"split{k}_test_score": scores[:, k].copy() for k in range(n_folds)},
         }
-        self.estimator_ = clone(estimator).fit(X[:, support], Y)
+        self.estimator_ = clone(estimator).fit(X[:, support], Y, **estimator_params)
         if self.verbose > 0:
             print(
                 f"[RFRecursiveSelector] kept {n_kept} of {n_features} features "
                 f"after evaluating {len(fold_scores)} of {len(sizes)} sizes"
             )
         return self
+
+    def transform(self, X):
+        """Reduce ``X`` to the selected features.
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+            Numeric input samples.
+
+        Returns
+        -------
+        X_r : {ndarray, sparse matrix, DataFrame} of shape (n_samples, n_features_)
+            The kept columns of ``X``, in their original order.
+        """
+        check_is_fitted(self)
+        if not sp.issparse(X):
+            # SelectorMixin checks X with dtype=None and would select columns
+            # of strings: the selector was fitted on numbers only.
+            check_array(X, dtype="numeric", input_name="X", ensure_all_finite=False)
+        return super().transform(X)
 
     def _get_support_mask(self):
         check_is_fitted(self)

@@ -54,13 +54,15 @@ the returned keywords to each criterion call.
 Label priors
 ------------
 :class:`LogitAdjustedBCELoss` and :class:`ClassBalancedLoss` need the label
-frequencies of the training labels. They expose ``fit_priors(Y)``; the
-callback :class:`FitCriterionPriors` calls it with the ``y`` given to
-``fit`` at ``on_train_begin`` (for every fit: each CV split, each grid
-point). Add it to the net's callbacks; it does nothing for losses without
-priors. Calling the loss before its priors are fitted raises an error that
-names the callback. :func:`init_bias_with_priors` is the equivalent output
-bias initialisation.
+frequencies of the training labels. They expose ``fit_priors(Y)``; the one
+route that calls it is the skorch callback :class:`FitCriterionPriors`: at
+the start of every fit (each CV split, each grid point) it passes the labels
+of the training rows only, without the validation rows of skorch's
+``train_split``. Add it to a skorch net's callbacks (it does nothing for
+losses without priors); :class:`skmml.neural.RMLCClassifier` and the
+ResBiLSTM estimators add it themselves. Calling the loss before its priors
+are fitted raises an error that names the callback.
+:func:`init_bias_with_priors` is the equivalent output bias initialisation.
 
 Missing-label tools (numpy only)
 --------------------------------

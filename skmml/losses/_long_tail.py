@@ -180,7 +180,8 @@ class _LabelPriorMixin:
         """Compute the label statistics from the training labels.
 
         Called by :class:`skmml.losses.FitCriterionPriors` at the start of
-        every ``fit`` of a skorch net, with the ``y`` passed to ``fit``.
+        every ``fit`` of a skorch net, with the labels of the training rows
+        (without the validation rows of skorch's ``train_split``).
 
         Parameters
         ----------
@@ -200,10 +201,10 @@ class _LabelPriorMixin:
         values = [getattr(self, name) for name in self._prior_names]
         if values[0] is None:
             raise RuntimeError(
-                f"{type(self).__name__} has no label priors: call "
-                "fit_priors(Y_train) first, or add the callback "
-                "skmml.losses.FitCriterionPriors() to the skorch net so that "
-                "fit computes them from the training labels."
+                f"{type(self).__name__} has no label priors: add the callback "
+                "skmml.losses.FitCriterionPriors() to the skorch net, which "
+                "fits them on the training rows at every fit (skmml.neural's "
+                "estimators add it themselves), or call fit_priors(Y_train)."
             )
         n_labels = values[0].shape[0]
         if logits.ndim == 0 or logits.shape[-1] != n_labels:
@@ -260,8 +261,9 @@ class LogitAdjustedBCELoss(_LabelPriorMixin, nn.Module):
     from and its logits keep the prior, while the logit-adjusted network's
     logits have the prior removed.
 
-    The priors come from the labels passed to ``fit`` (with the skorch
-    callback :class:`FitCriterionPriors`); they are never passed by hand.
+    The priors come from the labels of the training rows of every ``fit``
+    (skorch callback :class:`FitCriterionPriors`, which skmml's neural
+    estimators add themselves); they are never passed by hand.
     ``forward(logits, target, weight=None, neg_weight=None)`` takes the
     optional weights of :class:`WeightedBCELoss`.
 
@@ -336,10 +338,10 @@ class ClassBalancedLoss(_LabelPriorMixin, nn.Module):
 
     Notes
     -----
-    The weights come from the labels passed to ``fit`` (skorch callback
-    :class:`FitCriterionPriors`). ``forward(logits, target, weight=None,
-    neg_weight=None)`` multiplies them by the optional per-sample weights of
-    :class:`WeightedBCELoss`.
+    The weights come from the labels of the training rows of every ``fit``
+    (skorch callback :class:`FitCriterionPriors`). ``forward(logits, target,
+    weight=None, neg_weight=None)`` multiplies them by the optional
+    per-sample weights of :class:`WeightedBCELoss`.
 
     References
     ----------

@@ -166,29 +166,6 @@ def _prior_modules(net, criterion_attrs):
                 yield module
 
 
-class _TrainRowsPriorsMixin:
-    """NeuralNet mixin: label priors of the loss from the training rows only.
-
-    After skorch's train/validation split, every criterion module with a
-    ``fit_priors`` method gets the labels of the training part, so the
-    validation rows never leak into the priors.
-    """
-
-    def get_split_datasets(self, X, y=None, **fit_params):
-        dataset_train, dataset_valid = super().get_split_datasets(X, y, **fit_params)
-        modules = list(_prior_modules(self, ("criterion_",)))
-        if modules:
-            y_train = _dataset_targets(dataset_train)
-            if y_train is None:
-                raise ValueError(
-                    f"{type(modules[0]).__name__} computes label priors from "
-                    "the training labels, but they were not given to fit."
-                )
-            for module in modules:
-                module.fit_priors(y_train)
-        return dataset_train, dataset_valid
-
-
 def _dataset_targets(dataset):
     """The ``y`` of a skorch Dataset, or of a torch Subset of one; else None."""
     indices = None
@@ -201,24 +178,23 @@ def _dataset_targets(dataset):
 
 
 class FitCriterionPriors(Callback):
-    """skorch callback computing the loss's label priors from the training y.
+    """skorch callback fitting the loss's label priors on the training rows.
 
-    At ``on_train_begin`` (every ``fit``, i.e. every CV split and every grid
-    point, before skorch's internal validation split), every module of the
-    criterion that has a ``fit_priors`` method
-    (:class:`LogitAdjustedBCELoss`, :class:`ClassBalancedLoss`) gets
-    ``fit_priors(y)`` with the ``y`` passed to ``fit``. Criteria without
-    priors are left alone, so the callback can always be added.
+    skmml's one route to the label priors of a loss: every module of the
+    criterion that has a ``fit_priors`` method (:class:`LogitAdjustedBCELoss`,
+    :class:`ClassBalancedLoss`) gets ``fit_priors(y_train)`` with the labels
+    of the **training rows only**, after skorch's internal ``train_split``
+    has held out its validation rows, at the start of the first epoch of
+    every ``fit`` / ``partial_fit`` (so every CV split and every grid point
+    gets the priors of its own training rows). Criteria without priors are
+    left alone, so the callback can always be added.
+    :class:`skmml.neural.RMLCClassifier` and the ResBiLSTM estimators add it
+    to their nets themselves.
 
     Parameters
     ----------
     criterion_attrs : tuple of str, default=("criterion_",)
         Net attributes holding the initialised criteria.
-
-    Notes
-    -----
-    ``partial_fit`` also triggers ``on_train_begin``, so the priors are then
-    recomputed from the labels of that call.
 
     Examples
     --------
@@ -239,10 +215,17 @@ class FitCriterionPriors(Callback):
         self.criterion_attrs = criterion_attrs
 
     def on_train_begin(self, net, X=None, y=None, **kwargs):
+        self.priors_pending_ = True  # fit the priors once per fit call
+
+    def on_epoch_begin(self, net, dataset_train=None, **kwargs):
+        if not getattr(self, "priors_pending_", True):
+            return
+        self.priors_pending_ = False
         modules = list(_prior_modules(net, self.criterion_attrs))
         if not modules:
             return
-        if y is None:
+        y_train = _dataset_targets(dataset_train)
+        if y_train is None:
             raise ValueError(
                 f"{type(modules[0]).__name__} computes label priors from the "
                 "training labels, but fit was called without y (for instance "
@@ -250,7 +233,7 @@ class FitCriterionPriors(Callback):
                 "net.criterion_.fit_priors(Y) yourself after initialize()."
             )
         for module in modules:
-            module.fit_priors(y)
+            module.fit_priors(y_train)
 
 
 class SAdF1Scheduler(Callback):

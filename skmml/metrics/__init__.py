@@ -9,16 +9,13 @@ scorers for ``GridSearchCV`` / ``cross_validate``.
 medium and tail labels, grouped by their training frequency.
 """
 
+import warnings
+
+from ._group_metrics import group_average_precision, group_macro_f1
+from ._grouping import head_medium_tail_groups
 from ._imbalance import LabelImbalanceReport, label_imbalance_report
-from ._long_tail import (
-    LabelCountingClassifier,
-    LongTailReport,
-    group_average_precision,
-    group_macro_f1,
-    head_medium_tail_groups,
-    long_tail_report,
-    make_long_tail_scorer,
-)
+from ._long_tail_report import LongTailReport, long_tail_report
+from ._long_tail_scorer import make_long_tail_scorer
 from ._multilabel import (
     coverage,
     example_f1,
@@ -34,8 +31,10 @@ from ._multilabel import (
 )
 from ._scorer import get_scorer, multilabel_scoring
 
+# LabelCountingClassifier moved to skmml.model_selection; its deprecated
+# alias here is served by __getattr__ and kept out of __all__, so estimator
+# discovery finds the class once.
 __all__ = [
-    "LabelCountingClassifier",
     "LabelImbalanceReport",
     "LongTailReport",
     "coverage",
@@ -58,3 +57,17 @@ __all__ = [
     "subset_accuracy",
     "weighted_f1",
 ]
+
+
+def __getattr__(name):
+    if name == "LabelCountingClassifier":
+        warnings.warn(
+            "skmml.metrics.LabelCountingClassifier is deprecated and will be "
+            "removed in the next release; import it from skmml.model_selection.",
+            FutureWarning,
+            stacklevel=2,
+        )
+        from ..model_selection._label_counting import LabelCountingClassifier
+
+        return LabelCountingClassifier
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

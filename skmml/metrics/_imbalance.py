@@ -3,14 +3,9 @@
 import numpy as np
 import scipy.sparse as sp
 
-from ..utils import check_multilabel_indicator
-from ._long_tail import (
-    _DEFAULT_THRESHOLDS,
-    GROUPS,
-    _check_label_names,
-    _groups_from_counts,
-    _label_counts,
-)
+from ..utils import check_multilabel_indicator, label_counts
+from ._grouping import _DEFAULT_THRESHOLDS, GROUPS, _groups_from_counts
+from ._long_tail_report import _check_label_names
 
 
 def _imbalance_ratios(counts):
@@ -296,7 +291,7 @@ def label_imbalance_report(
     Y = check_multilabel_indicator(Y, name="Y")
     n_samples, n_labels = Y.shape
     names = _check_label_names(label_names, n_labels)
-    counts = _label_counts(Y)
+    counts = label_counts(Y)
     # validates grouping / thresholds before the measures are computed
     groups = _groups_from_counts(counts, grouping, thresholds)
     if thresholds is None:

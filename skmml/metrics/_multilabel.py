@@ -9,9 +9,17 @@ treatment of tied scores and of rows without any relevant label.
 
 import numpy as np
 import scipy.sparse as sp
-from sklearn.metrics import f1_score
 
 from ..utils import check_multilabel_indicator
+from ._confusion import (
+    _example_f1_from_counts,
+    _f1_from_counts,
+    _label_confusion_counts,
+    _nanaverage,
+    _row_counts,
+    _warn_undefined,
+    _zero_division_value,
+)
 
 # ---------------------------------------------------------------------------
 # validation helpers
@@ -186,25 +194,26 @@ def subset_accuracy(Y_true, Y_pred, *, sample_weight=None):
 
 
 def _f1(Y_true, Y_pred, average, sample_weight, zero_division):
+    """F1 from confusion counts, averaged as ``sklearn.metrics.f1_score`` does."""
     Y_true, Y_pred, weights = _check_bipartition(Y_true, Y_pred, sample_weight)
-    n_labels = Y_true.shape[1]
-    if n_labels == 1:
-        # scikit-learn reads a single column as a *binary* target (micro-F1
-        # would then average over classes 0 and 1); an extra empty column
-        # keeps it multi-label and ``labels`` leaves that column out.
-        stack = sp.hstack if sp.issparse(Y_true) else np.hstack
-        pad = np.zeros((Y_true.shape[0], 1), dtype=Y_true.dtype)
-        Y_true = stack([Y_true, pad])
-        stack = sp.hstack if sp.issparse(Y_pred) else np.hstack
-        Y_pred = stack([Y_pred, pad])
-    return f1_score(
-        Y_true,
-        Y_pred,
-        labels=np.arange(n_labels),
-        average=average,
-        sample_weight=weights,
-        zero_division=zero_division,
-    )
+    value, warn = _zero_division_value(zero_division)
+    if average == "samples":
+        tp, n_true, n_pred = _row_counts(Y_true, Y_pred)
+        if warn:
+            _warn_undefined(n_true + n_pred == 0, "samples")
+        return _nanaverage(_example_f1_from_counts(tp, n_true, n_pred, value), weights)
+    tp, fp, fn = _label_confusion_counts(Y_true, Y_pred, weights)
+    if average == "micro":
+        tp, fp, fn = tp.sum(keepdims=True), fp.sum(keepdims=True), fn.sum(keepdims=True)
+    if warn:
+        _warn_undefined(tp + fp + fn == 0, "labels")
+    f1 = _f1_from_counts(tp, fp, fn, value)
+    if average is None:
+        return f1
+    if average == "weighted":
+        support = tp + fn
+        return 0.0 if support.sum() == 0 else _nanaverage(f1, support)
+    return _nanaverage(f1)
 
 
 _F1_PARAMS = """
@@ -218,7 +227,7 @@ _F1_PARAMS = """
         Non-negative sample weights.
     zero_division : {0.0, 1.0, np.nan, "warn"}, default=0.0
         Value of an F1 whose precision and recall are both undefined (no
-        true and no predicted positive). Passed to
+        true and no predicted positive), as in
         :func:`sklearn.metrics.f1_score`; the default returns 0.0 without an
         ``UndefinedMetricWarning``.
 """

@@ -1,10 +1,10 @@
 """Scorers for multi-label estimators, usable as ``scoring=`` in model selection."""
 
-import numpy as np
-import scipy.sparse as sp
 from sklearn.metrics import get_scorer as _sklearn_get_scorer
 from sklearn.metrics import make_scorer
+from sklearn.metrics._scorer import _BaseScorer
 
+from ._long_tail_scorer import make_long_tail_scorer
 from ._multilabel import (
     coverage,
     example_f1,
@@ -17,8 +17,7 @@ from ._multilabel import (
     subset_accuracy,
     weighted_f1,
 )
-
-_RANKING_RESPONSE = ("decision_function", "predict_proba")
+from ._response import _RANKING_RESPONSE, _ranking_response
 
 # name -> (metric, greater_is_better, needs scores)
 _SCORERS = {
@@ -39,93 +38,26 @@ _SCORERS = {
 _LONG_TAIL_SCORERS = ("head_macro_f1", "medium_macro_f1", "tail_macro_f1")
 
 
-def _positive_proba(estimator, proba):
-    """Turn a per-label list of ``predict_proba`` arrays into (n, n_labels).
-
-    Multi-label forests and k-NN return one (n_samples, n_classes) array per
-    label. The column of class 1 is located through ``classes_``: a label
-    seen with a single class during fit has a single column, whose meaning
-    depends on that class.
-    """
-    classes = getattr(estimator, "classes_", None)
-    if not isinstance(classes, list | tuple) or len(classes) != len(proba):
-        classes = [None] * len(proba)
-    columns = []
-    for j, (p, cls) in enumerate(zip(proba, classes, strict=True)):
-        p = np.asarray(p)
-        if p.ndim != 2:
-            raise ValueError(
-                f"predict_proba returned a list whose element {j} has shape "
-                f"{p.shape}; expected (n_samples, n_classes) arrays."
-            )
-        if cls is None:
-            if p.shape[1] != 2:
-                raise ValueError(
-                    f"predict_proba of label {j} has {p.shape[1]} column(s) "
-                    "and the estimator exposes no per-label classes_ to "
-                    "locate the positive class."
-                )
-            columns.append(p[:, 1])
-            continue
-        cls = np.asarray(cls)
-        positive = np.flatnonzero(cls == 1)
-        if positive.size == 1:
-            columns.append(p[:, positive[0]])
-        elif np.all(cls == 0):
-            # label never positive in the training data
-            columns.append(np.zeros(p.shape[0]))
-        else:
-            raise ValueError(
-                f"Cannot find the positive class 1 of label {j} among its "
-                f"classes {cls.tolist()}; a multi-label indicator target is "
-                "expected."
-            )
-    return np.column_stack(columns)
-
-
-def _ranking_response(estimator, X, response_method):
-    """Scores of shape (n_samples, n_labels) from the first available method."""
-    for name in response_method:
-        method = getattr(estimator, name, None)
-        if method is not None:
-            break
-    else:
-        raise AttributeError(
-            f"{type(estimator).__name__} has none of the methods "
-            f"{list(response_method)} needed by a ranking scorer."
-        )
-    scores = method(X)
-    if name == "predict_proba" and isinstance(scores, list | tuple):
-        return _positive_proba(estimator, scores)
-    if sp.issparse(scores):
-        scores = scores.toarray()
-    scores = np.asarray(scores)
-    if scores.ndim == 1:
-        # a single label: one score column
-        scores = scores.reshape(-1, 1)
-    return scores
-
-
-class _RankingScorer:
+class _RankingScorer(_BaseScorer):
     """Scorer feeding label scores of a multi-label estimator to a metric.
 
     ``sklearn.metrics.make_scorer(..., response_method="predict_proba")``
     mishandles multi-label ``predict_proba`` in two cases: with two labels an
     (n, 2) array is read as binary probabilities and cut to one column, and
     in the per-label list format a label seen with one class during fit
-    breaks it. This scorer fetches the scores itself and otherwise follows
-    the scorer protocol ``scorer(estimator, X, y_true, sample_weight=None)``.
+    breaks it. This scorer fetches the scores itself; the rest (call
+    signature, ``set_score_request``, metadata routing) is scikit-learn's
+    scorer.
     """
 
     def __init__(self, score_func, sign, response_method=_RANKING_RESPONSE):
-        self._score_func = score_func
-        self._sign = sign
-        self._response_method = tuple(response_method)
+        super().__init__(score_func, sign, {}, tuple(response_method))
 
-    def __call__(self, estimator, X, y_true, sample_weight=None):
+    def _score(self, method_caller, estimator, X, y_true, **kwargs):
         scores = _ranking_response(estimator, X, self._response_method)
-        value = self._score_func(y_true, scores, sample_weight=sample_weight)
-        return self._sign * value
+        return self._sign * self._score_func(
+            y_true, scores, **{**self._kwargs, **kwargs}
+        )
 
     def __repr__(self):
         sign = "" if self._sign > 0 else ", greater_is_better=False"
@@ -177,15 +109,15 @@ def get_scorer(scoring):
     ``mean_average_precision``, ``neg_one_error``, ``neg_coverage``) use
     ``decision_function`` if the estimator has it, else ``predict_proba``,
     whose per-label list output (forests, k-NN) is reduced to the
-    probability of class 1 of each label. They are plain callables: in a
-    multi-metric search each calls the estimator's response method itself,
-    and they do not take part in metadata routing (pass ``sample_weight``
-    directly when calling one).
+    probability of class 1 of each label. Every scorer is a scikit-learn
+    scorer: with metadata routing enabled, ``set_score_request(
+    sample_weight=True)`` routes the weights to it.
 
     The long-tail scorers are ``make_long_tail_scorer(group)`` with its
     defaults: macro-F1 over the labels of one frequency group, the groups
     being computed from the ``label_counts_`` of the fitted estimator (wrap
-    any classifier in :class:`LabelCountingClassifier` to get it), hence
+    any classifier in
+    :class:`~skmml.model_selection.LabelCountingClassifier` to get it), hence
     from the training part of each CV fold. They are not part of
     :func:`multilabel_scoring`.
 
@@ -212,9 +144,6 @@ def get_scorer(scoring):
     if scoring in _SCORERS:
         return _make(scoring)
     if scoring in _LONG_TAIL_SCORERS:
-        # lazy: _long_tail imports this module
-        from ._long_tail import make_long_tail_scorer
-
         return make_long_tail_scorer(scoring.split("_")[0])
     try:
         return _sklearn_get_scorer(scoring)

@@ -10,7 +10,7 @@ from sklearn.model_selection import BaseCrossValidator
 from sklearn.utils import _safe_indexing, check_random_state
 from sklearn.utils.multiclass import type_of_target
 
-from ..utils import check_multilabel_indicator
+from ..utils import check_multilabel_indicator, encode_target
 
 __all__ = ["IterativeStratifiedKFold", "multilabel_train_test_split"]
 
@@ -72,16 +72,12 @@ def _labels_to_csr(y):
                     "indicator matrix of 0/1 values."
                 )
             try:
-                _, codes = np.unique(arr, return_inverse=True)
+                Y, _, _ = encode_target(arr, name="y")
             except TypeError as exc:  # e.g. str and float labels mixed
                 raise ValueError(
                     f"y mixes label types that cannot be compared ({exc})."
                 ) from None
-            n = arr.shape[0]
-            return sp.csr_matrix(
-                (np.ones(n, dtype=np.int64), (np.arange(n), codes.ravel())),
-                shape=(n, int(codes.max()) + 1),
-            )
+            return sp.csr_matrix(Y)
         y = arr
     Y = check_multilabel_indicator(y, name="y", accept_sparse=True)
     Y = sp.csr_matrix(Y)
@@ -317,7 +313,15 @@ def _check_shuffle(shuffle, random_state):
             "split is then deterministic. Leave random_state=None, or set "
             "shuffle=True to randomise the sample order and the tie-breaking."
         )
-    return check_random_state(random_state) if shuffle else None
+    if not shuffle:
+        return None
+    try:
+        return check_random_state(random_state)
+    except ValueError as exc:  # sklearn's message does not name the parameter
+        raise ValueError(
+            "random_state must be None, an int in [0, 2**32 - 1] or a "
+            f"numpy RandomState instance; got {random_state!r} ({exc})."
+        ) from None
 
 
 # --------------------------------------------------------------------------

@@ -3,6 +3,7 @@
 import numbers
 import time
 import warnings
+from numbers import Integral
 
 import numpy as np
 import scipy.sparse as sp
@@ -15,14 +16,32 @@ from sklearn.model_selection import (
     check_cv,
 )
 from sklearn.utils import _safe_indexing, get_tags
+from sklearn.utils.metadata_routing import (
+    MetadataRouter,
+    MethodMapping,
+    _routing_enabled,
+    process_routing,
+)
 from sklearn.utils.metaestimators import available_if
-from sklearn.utils.multiclass import type_of_target
 from sklearn.utils.parallel import Parallel, delayed
-from sklearn.utils.validation import check_is_fitted, indexable
+from sklearn.utils.validation import _check_method_params, check_is_fitted, indexable
 
-from ..metrics._scorer import _ranking_response
+from ..metrics._confusion import (
+    _example_f1_from_counts,
+    _f1_from_counts,
+    _threshold_confusion_counts,
+)
+from ..metrics._multilabel import _mismatches_per_row
+from ..metrics._response import _ranking_response
 from ..metrics._scorer import get_scorer as _get_scorer
-from ..utils import check_multilabel_indicator
+from ..utils import check_multilabel_indicator, encode_target
+from ..utils._param_validation import (
+    HasMethods,
+    Interval,
+    RealNotInt,
+    StrOptions,
+    _fit_context,
+)
 
 __all__ = ["FixedMultiLabelThresholdClassifier", "MultiLabelThresholdTuner"]
 
@@ -60,13 +79,6 @@ def _estimator_has(attr):
 
 def _resolve_response_method(estimator, response_method):
     """Name of the method whose output is thresholded."""
-    if not isinstance(response_method, str) or response_method not in (
-        _RESPONSE_METHODS
-    ):
-        raise ValueError(
-            f"response_method must be one of {list(_RESPONSE_METHODS)}; got "
-            f"{response_method!r}."
-        )
     candidates = (
         ("predict_proba", "decision_function")
         if response_method == "auto"
@@ -82,22 +94,15 @@ def _resolve_response_method(estimator, response_method):
     )
 
 
-def _n_rows(value):
-    """Number of rows of an array-like fit parameter, or None."""
-    shape = getattr(value, "shape", None)
-    if shape is not None:
-        return shape[0] if len(shape) > 0 else None
-    if isinstance(value, list | tuple):
-        return len(value)
-    return None
-
-
-def _slice_params(params, indices, n_samples):
-    """Rows ``indices`` of every per-sample fit parameter; others unchanged."""
-    return {
-        key: _safe_indexing(value, indices) if _n_rows(value) == n_samples else value
-        for key, value in params.items()
-    }
+def _shape(y):
+    """Shape of an array-like target without converting a DataFrame."""
+    shape = getattr(y, "shape", None)
+    if shape is None:
+        try:
+            shape = np.shape(y)
+        except ValueError:  # ragged lists: let the checks report them
+            shape = (len(y),)
+    return tuple(shape)
 
 
 def _label_scores(estimator, X, method, *, multilabel, n_labels, pos_label):
@@ -153,67 +158,47 @@ def _binary_column(estimator, proba, pos_label):
     return np.asarray(column, dtype=np.float64).reshape(-1, 1)
 
 
-def _check_bool(value, name):
-    if not isinstance(value, bool | np.bool_):
-        raise ValueError(f"{name} must be a bool; got {value!r}.")
-    return bool(value)
-
-
 class _BaseMultiLabelThreshold(ClassifierMixin, MetaEstimatorMixin, BaseEstimator):
     """Shared target handling, prediction and delegation of the threshold models."""
+
+    _parameter_constraints: dict = {
+        "estimator": [
+            HasMethods(["fit", "predict_proba"]),
+            HasMethods(["fit", "decision_function"]),
+        ],
+        "response_method": [StrOptions({"auto", "predict_proba", "decision_function"})],
+    }
 
     def __init__(self, estimator, *, response_method="auto"):
         self.estimator = estimator
         self.response_method = response_method
 
-    def _check_estimator(self):
-        if not hasattr(self.estimator, "fit"):
-            raise ValueError(
-                "estimator must be a classifier with fit and predict_proba or "
-                f"decision_function; got {self.estimator!r}."
-            )
-
     def _check_target(self, y):
         """Validate y and record whether it is multi-label or binary.
 
         Returns the target handed to the wrapped estimator and the dense 0/1
-        matrix (n_samples, n_labels) used to score thresholds.
+        matrix (n_samples, n_labels) used to score thresholds. A 2-D y (even
+        of one column) is a label indicator matrix; a 1-D y holds binary
+        class labels.
         """
         if y is None:
             raise ValueError(
                 f"{type(self).__name__} requires y to be passed, but the target "
                 "y is None."
             )
-        arr = y
-        if not sp.issparse(y):
-            arr = y.to_numpy() if hasattr(y, "to_numpy") else y
-            if not hasattr(arr, "ndim"):
-                try:
-                    arr = np.asarray(arr)
-                except (ValueError, TypeError) as exc:
-                    raise ValueError(
-                        f"y could not be converted to an array ({exc})."
-                    ) from None
-        if sp.issparse(arr) or arr.ndim == 2:
+        if sp.issparse(y) or len(_shape(y)) == 2:
             Y = check_multilabel_indicator(y, name="y", accept_sparse=True)
-            Y01 = Y.toarray() if sp.issparse(Y) else Y
             self._multilabel = True
             self._pos_label = 1
             self._classes_seen = None
-            return Y, Y01
-        if arr.ndim != 1:
-            raise ValueError(
-                "y must be 1-D binary labels or a 2-D label indicator matrix; "
-                f"got an array of shape {arr.shape}."
-            )
-        y_type = type_of_target(arr, input_name="y")
-        if y_type != "binary":
+            return Y, (Y.toarray() if sp.issparse(Y) else Y)
+        Y, kind, classes = encode_target(y, name="y")
+        if kind != "binary":
             raise ValueError(
                 "Only binary classification is supported for a 1-D y "
                 "(pass multi-label targets as a 2-D indicator matrix). Unknown "
-                f"label type: {y_type!r}."
+                f"label type: {kind!r}."
             )
-        classes = np.unique(arr)
         if classes.shape[0] != 2:
             raise ValueError(
                 f"y has {classes.shape[0]} class(es) ({classes.tolist()}); "
@@ -222,7 +207,44 @@ class _BaseMultiLabelThreshold(ClassifierMixin, MetaEstimatorMixin, BaseEstimato
         self._multilabel = False
         self._pos_label = classes[1]
         self._classes_seen = classes
-        return y, (arr == classes[1]).astype(np.int64).reshape(-1, 1)
+        return y, Y[:, 1:]
+
+    def _fit_params(self, fit_params):
+        """``(estimator fit params, splitter split params)`` of ``fit``.
+
+        With metadata routing enabled, each gets only what it requests;
+        otherwise every fit parameter goes to the estimator, as before
+        routing existed (scikit-learn's meta-estimators do the same).
+        """
+        if not _routing_enabled():
+            return fit_params, {}
+        routed = process_routing(self, "fit", **fit_params)
+        # no ``in``: without metadata, routed is not a mapping
+        split = (
+            routed.splitter.split if hasattr(getattr(self, "cv", None), "split") else {}
+        )
+        return routed.estimator.fit, split
+
+    def get_metadata_routing(self):
+        """Get the metadata routing of this object.
+
+        Returns
+        -------
+        routing : MetadataRouter
+            Routes ``fit`` metadata to ``estimator.fit`` (and, for a splitter
+            ``cv``, to its ``split``).
+        """
+        router = MetadataRouter(owner=self).add(
+            estimator=self.estimator,
+            method_mapping=MethodMapping().add(caller="fit", callee="fit"),
+        )
+        cv = getattr(self, "cv", None)
+        if hasattr(cv, "split"):
+            router.add(
+                splitter=cv,
+                method_mapping=MethodMapping().add(caller="fit", callee="split"),
+            )
+        return router
 
     def _finish_fit(self, n_labels):
         """Attributes mirrored from the fitted estimator."""
@@ -392,9 +414,7 @@ default="auto"
     >>> import numpy as np
     >>> from sklearn.linear_model import LogisticRegression
     >>> from sklearn.multiclass import OneVsRestClassifier
-    >>> from skmml.model_selection._threshold import (
-    ...     FixedMultiLabelThresholdClassifier,
-    ... )
+    >>> from skmml.model_selection import FixedMultiLabelThresholdClassifier
     >>> X = np.array([[0.0], [1.0], [2.0], [3.0], [4.0], [5.0]])
     >>> Y = np.array([[0, 1], [0, 1], [0, 0], [1, 0], [1, 0], [1, 1]])
     >>> clf = FixedMultiLabelThresholdClassifier(
@@ -411,10 +431,16 @@ default="auto"
            [1, 1]])
     """
 
+    _parameter_constraints: dict = {
+        **_BaseMultiLabelThreshold._parameter_constraints,
+        "threshold": [StrOptions({"auto"}), numbers.Real, "array-like"],
+    }
+
     def __init__(self, estimator, *, threshold="auto", response_method="auto"):
         super().__init__(estimator, response_method=response_method)
         self.threshold = threshold
 
+    @_fit_context(prefer_skip_nested_validation=False)
     def fit(self, X, y, **fit_params):
         """Fit a clone of the estimator and set the thresholds.
 
@@ -426,14 +452,14 @@ default="auto"
 (n_samples,)
             Label indicator matrix, or binary class labels.
         **fit_params : dict
-            Passed to ``estimator.fit``.
+            Passed to ``estimator.fit`` (with metadata routing enabled, only
+            the metadata it requests).
 
         Returns
         -------
         self : object
             The fitted classifier.
         """
-        self._check_estimator()
         X, y = indexable(X, y)
         y_fit, Y01 = self._check_target(y)
         n_labels = Y01.shape[1]
@@ -443,19 +469,15 @@ default="auto"
         self.thresholds_ = _fixed_thresholds(
             self.threshold, n_labels, self.response_method_
         )
-        self.estimator_ = clone(self.estimator).fit(X, y_fit, **fit_params)
+        params, _ = self._fit_params(fit_params)
+        self.estimator_ = clone(self.estimator).fit(X, y_fit, **params)
         self._finish_fit(n_labels)
         return self
 
 
 def _fixed_thresholds(threshold, n_labels, method):
     """Validate ``threshold`` into an array of shape (n_labels,)."""
-    if isinstance(threshold, str):
-        if threshold != "auto":
-            raise ValueError(
-                f'threshold must be "auto", a number or an array of one '
-                f"number per label; got {threshold!r}."
-            )
+    if isinstance(threshold, str):  # "auto" (the only string allowed)
         return np.full(n_labels, _DEFAULT_THRESHOLD[method])
     try:
         values = np.asarray(threshold, dtype=np.float64)
@@ -484,37 +506,19 @@ def _fixed_thresholds(threshold, n_labels, method):
 def _fit_and_score(estimator, X, y, fit_params, train, test, *, layout, keep):
     """Fit on ``train`` (None: estimator is prefit) and score ``test``."""
     if train is not None:
-        n_samples = _n_rows(X) if _n_rows(X) is not None else len(X)
         estimator.fit(
             _safe_indexing(X, train),
             _safe_indexing(y, train),
-            **_slice_params(fit_params, train, n_samples),
+            **_check_method_params(X, params=fit_params, indices=train),
         )
     scores = _label_scores(estimator, _safe_indexing(X, test), **layout)
     return scores, (estimator if keep else None)
 
 
-def _confusion_counts(scores, Y, grid):
-    """Counts (tp, fp, fn) of shape (n_labels, n_thresholds) for ``s >= t``."""
-    n, n_labels = Y.shape
-    shape = (n_labels, grid.shape[1])
-    tp = np.empty(shape, dtype=np.int64)
-    n_pred = np.empty(shape, dtype=np.int64)
-    for j in range(n_labels):
-        order = np.argsort(scores[:, j], kind="stable")
-        sorted_scores = scores[order, j]
-        cum_pos = np.concatenate(([0], np.cumsum(Y[order, j])))
-        below = np.searchsorted(sorted_scores, grid[j], side="left")
-        tp[j] = cum_pos[-1] - cum_pos[below]
-        n_pred[j] = n - below
-    positives = Y.sum(axis=0)[:, None]
-    return tp, n_pred - tp, positives - tp
-
-
-def _f1(tp, fp, fn):
-    denom = 2 * tp + fp + fn
-    # zero_division=0, as skmml.metrics
-    return np.divide(2.0 * tp, denom, out=np.zeros(denom.shape), where=denom > 0)
+def _fold_counts(folds, grid):
+    """Confusion counts (tp, fp, fn), each of shape (n_folds, n_labels, T)."""
+    counts = [_threshold_confusion_counts(Y, S, grid) for S, Y in folds]
+    return tuple(np.stack(c) for c in zip(*counts, strict=True))
 
 
 class _SeparableObjective:
@@ -545,13 +549,13 @@ class _MicroF1Objective:
         return [c[:, labels, k].sum(axis=1) for c in (self.tp, self.fp, self.fn)]
 
     def value(self, k):
-        return float(np.mean(_f1(*self._totals(k))))
+        return float(np.mean(_f1_from_counts(*self._totals(k))))
 
     def curve(self, j, k):
         parts = []
         for total, c in zip(self._totals(k), (self.tp, self.fp, self.fn), strict=True):
             parts.append((total - c[:, j, k[j]])[:, None] + c[:, j, :])
-        return _f1(*parts).mean(axis=0)
+        return _f1_from_counts(*parts).mean(axis=0)
 
 
 class _RowwiseObjective:
@@ -571,14 +575,14 @@ class _RowwiseObjective:
         # Pj: (n, T) predictions of label j at each candidate
         yj = Y[:, j][:, None].astype(bool)
         if self.name == "subset_accuracy":
-            wrong = (P != Y).sum(axis=1) - (P[:, j] != Y[:, j])
+            wrong = _mismatches_per_row(Y, P) - (P[:, j] != Y[:, j])
             return (wrong[:, None] == 0) & (Pj == yj)
         tp = (P & Y).sum(axis=1) - (P[:, j] & Y[:, j])
         n_pred = P.sum(axis=1) - P[:, j]
         tp = tp[:, None] + (Pj & yj)
-        denom = Y.sum(axis=1)[:, None] + n_pred[:, None] + Pj
-        # zero_division=0, as skmml.metrics.example_f1
-        return np.divide(2.0 * tp, denom, out=np.zeros(denom.shape), where=denom > 0)
+        n_pred = n_pred[:, None] + Pj
+        # zero_division=0, the default of skmml.metrics.example_f1
+        return _example_f1_from_counts(tp, Y.sum(axis=1)[:, None], n_pred)
 
     def curve(self, j, k):
         thresholds = self.grid[np.arange(k.shape[0]), k]
@@ -814,7 +818,7 @@ None, default=5
     >>> import numpy as np
     >>> from sklearn.linear_model import LogisticRegression
     >>> from sklearn.multiclass import OneVsRestClassifier
-    >>> from skmml.model_selection._threshold import MultiLabelThresholdTuner
+    >>> from skmml.model_selection import MultiLabelThresholdTuner
     >>> from skmml.metrics import macro_f1
     >>> rng = np.random.RandomState(0)
     >>> X = rng.normal(size=(300, 2))
@@ -830,6 +834,22 @@ None, default=5
     >>> round(macro_f1(Y_test, tuner.predict(X_test)), 2)
     0.49
     """
+
+    _parameter_constraints: dict = {
+        **_BaseMultiLabelThreshold._parameter_constraints,
+        "scoring": [str, callable],
+        "thresholds": [Interval(Integral, 1, None, closed="left"), "array-like"],
+        "cv": [
+            "cv_object",
+            StrOptions({"prefit"}),
+            Interval(RealNotInt, 0.0, 1.0, closed="neither"),
+        ],
+        "refit": ["boolean"],
+        "n_jobs": [Integral, None],
+        "random_state": ["random_state"],
+        "store_cv_results": ["boolean"],
+        "verbose": ["verbose"],
+    }
 
     def __init__(
         self,
@@ -856,38 +876,10 @@ None, default=5
         self.verbose = verbose
 
     # ---------------------------------------------------------------- checks
-    def _check_params(self):
-        self._check_estimator()
-        refit = _check_bool(self.refit, "refit")
-        _check_bool(self.store_cv_results, "store_cv_results")
-        if self.n_jobs is not None and (
-            isinstance(self.n_jobs, bool)
-            or not isinstance(self.n_jobs, numbers.Integral)
-        ):
-            raise ValueError(f"n_jobs must be None or an int; got {self.n_jobs!r}.")
-        if (
-            isinstance(self.verbose, bool)
-            or not isinstance(self.verbose, numbers.Integral)
-            or self.verbose < 0
-        ):
-            raise ValueError(f"verbose must be an int >= 0; got {self.verbose!r}.")
-        scoring = self.scoring
-        if not (isinstance(scoring, str) or callable(scoring)):
-            raise ValueError(
-                f"scoring must be a metric name or a callable; got {scoring!r}."
-            )
-        return refit
-
     def _check_grid_param(self):
         """Return ("int", T) or ("array", array of ndim 1 or 2)."""
         thresholds = self.thresholds
-        if isinstance(thresholds, numbers.Integral) and not isinstance(
-            thresholds, bool
-        ):
-            if thresholds < 1:
-                raise ValueError(
-                    f"thresholds must be an int >= 1 or an array; got {thresholds}."
-                )
+        if isinstance(thresholds, Integral):  # >= 1, see _parameter_constraints
             return "int", int(thresholds)
         try:
             grid = np.asarray(thresholds, dtype=np.float64)
@@ -905,16 +897,11 @@ None, default=5
             raise ValueError("thresholds contains NaN or infinity.")
         return "array", grid
 
-    def _splits(self, X, y_fit, Y01, refit):
+    def _splits(self, X, y_fit, Y01, split_params):
         """List of (train, test) index pairs; [(None, all)] for "prefit"."""
-        cv = self.cv
+        cv, refit = self.cv, self.refit
         n_samples = Y01.shape[0]
-        if isinstance(cv, str):
-            if cv != "prefit":
-                raise ValueError(
-                    f"cv must be an int, a float in (0, 1), a splitter, an "
-                    f'iterable or "prefit"; got {cv!r}.'
-                )
+        if isinstance(cv, str):  # "prefit"
             if refit:
                 raise ValueError("When cv='prefit', refit cannot be True.")
             try:
@@ -924,12 +911,7 @@ None, default=5
                     "When cv='prefit', estimator must be fitted."
                 ) from exc
             return [(None, np.arange(n_samples))]
-        if isinstance(cv, numbers.Real) and not isinstance(cv, numbers.Integral):
-            if not 0.0 < cv < 1.0:
-                raise ValueError(
-                    f"A float cv is the validation fraction and must be in "
-                    f"(0, 1); got {cv}."
-                )
+        if isinstance(cv, numbers.Real) and not isinstance(cv, Integral):
             index = np.arange(n_samples)
             if Y01.shape[1] > 1:
                 from ._iterative import multilabel_train_test_split
@@ -942,14 +924,8 @@ None, default=5
                 n_splits=1, test_size=cv, random_state=self.random_state
             )
             return list(splitter.split(index, Y01[:, 0]))
-        if cv is None or (
-            isinstance(cv, numbers.Integral) and not isinstance(cv, bool)
-        ):
+        if cv is None or isinstance(cv, Integral):
             n_splits = 5 if cv is None else int(cv)
-            if n_splits < 2:
-                raise ValueError(
-                    f"An int cv is a number of folds and must be >= 2; got {cv}."
-                )
             if Y01.shape[1] > 1:
                 try:
                     from ._iterative import IterativeStratifiedKFold
@@ -963,14 +939,8 @@ None, default=5
                 splitter = StratifiedKFold(n_splits)
                 splits = list(splitter.split(np.zeros((n_samples, 1)), Y01[:, 0]))
         else:
-            try:
-                splitter = check_cv(cv, y_fit, classifier=True)
-            except (ValueError, TypeError) as exc:
-                raise ValueError(
-                    f"cv must be an int, a float in (0, 1), a splitter, an "
-                    f'iterable or "prefit"; got {cv!r} ({exc}).'
-                ) from None
-            splits = list(splitter.split(X, y_fit))
+            splitter = check_cv(cv, y_fit, classifier=True)
+            splits = list(splitter.split(X, y_fit, **split_params))
         if not splits:
             raise ValueError("cv produced no train/test split.")
         if not refit and len(splits) > 1:
@@ -1006,20 +976,19 @@ None, default=5
     def _objective(self, folds, grid):
         scoring = self.scoring
         if isinstance(scoring, str) and scoring in _COUNT_BASED:
-            counts = [_confusion_counts(S, Y, grid) for S, Y in folds]
-            tp, fp, fn = (np.stack(c) for c in zip(*counts, strict=True))
+            tp, fp, fn = _fold_counts(folds, grid)
             if scoring == "micro_f1":
                 return _MicroF1Objective(tp, fp, fn)
             n_labels = grid.shape[0]
             if scoring in ("f1", "macro_f1"):
-                terms = _f1(tp, fp, fn) / n_labels
+                terms = _f1_from_counts(tp, fp, fn) / n_labels
             elif scoring == "weighted_f1":
                 support = (tp + fn)[:, :, :1].astype(np.float64)
                 total = support.sum(axis=1, keepdims=True)
                 weight = np.divide(
                     support, total, out=np.zeros_like(support), where=total > 0
                 )
-                terms = _f1(tp, fp, fn) * weight
+                terms = _f1_from_counts(tp, fp, fn) * weight
             else:  # neg_hamming_loss
                 n_rows = np.array([Y.shape[0] for _, Y in folds], dtype=np.float64)
                 terms = -(fp + fn) / (n_rows[:, None, None] * n_labels)
@@ -1034,6 +1003,7 @@ None, default=5
             print(f"[{type(self).__name__}] {message}")
 
     # ------------------------------------------------------------------ fit
+    @_fit_context(prefer_skip_nested_validation=False)
     def fit(self, X, y, **fit_params):
         """Tune the per-label thresholds by cross-validation, then refit.
 
@@ -1046,14 +1016,17 @@ None, default=5
             Label indicator matrix, or binary class labels.
         **fit_params : dict
             Passed to ``estimator.fit``; per-sample arrays (such as
-            ``sample_weight``) are split with the folds.
+            ``sample_weight``) are split with the folds. With metadata
+            routing enabled, the estimator gets only the metadata it
+            requests, and a splitter ``cv`` the metadata of its ``split``
+            (such as ``groups``).
 
         Returns
         -------
         self : object
             The fitted tuner.
         """
-        refit = self._check_params()
+        refit = self.refit
         kind, grid_param = self._check_grid_param()
         X, y = indexable(X, y)
         y_fit, Y01 = self._check_target(y)
@@ -1064,7 +1037,8 @@ None, default=5
         # fail on an unsupported scoring before any model is fitted
         if not (isinstance(self.scoring, str) and self.scoring in _FAST):
             _metric_from_scoring(self.scoring)
-        splits = self._splits(X, y_fit, Y01, refit)
+        fit_params, split_params = self._fit_params(fit_params)
+        splits = self._splits(X, y_fit, Y01, split_params)
         prefit = splits[0][0] is None
         layout = {
             "method": self.response_method_,
@@ -1125,9 +1099,8 @@ None, default=5
             self.n_sweeps_ = 0
             return np.argmax(objective.terms, axis=1)
         # start from the per-label F1 optima
-        counts = [_confusion_counts(S, Y, grid) for S, Y in folds]
-        tp, fp, fn = (np.stack(c) for c in zip(*counts, strict=True))
-        best = np.argmax(_f1(tp, fp, fn).mean(axis=0), axis=1)
+        tp, fp, fn = _fold_counts(folds, grid)
+        best = np.argmax(_f1_from_counts(tp, fp, fn).mean(axis=0), axis=1)
         for sweep in range(1, _MAX_SWEEPS + 1):
             changed = 0
             for j in range(n_labels):

@@ -52,7 +52,7 @@ def frame_mean_transformer(n_timesteps):
     Examples
     --------
     >>> import numpy as np
-    >>> from skmml.neural._fusion import frame_mean_transformer
+    >>> from skmml.neural import frame_mean_transformer
     >>> X = np.array([[1.0, 10.0, 3.0, 30.0]])     # 2 frames of 2 features
     >>> frame_mean_transformer(2).fit_transform(X)
     array([[ 2., 20.]])
@@ -113,8 +113,8 @@ def make_static_dense_pipeline(
 
     Examples
     --------
-    >>> from skmml.datasets._sequence import make_sequence_multimodal_multilabel
-    >>> from skmml.neural._fusion import make_static_dense_pipeline
+    >>> from skmml.datasets import make_sequence_multimodal_multilabel
+    >>> from skmml.neural import make_static_dense_pipeline
     >>> X, Y, mods = make_sequence_multimodal_multilabel(
     ...     60, n_timesteps=3, modality_dims=(2, 2), n_labels=2, random_state=0)
     >>> pipe = make_static_dense_pipeline({"m0": mods["m0"]}, 3, max_iter=20,
@@ -153,7 +153,7 @@ def make_early_fusion_classifier(modalities, n_timesteps, **params):
 
     Examples
     --------
-    >>> from skmml.neural._fusion import make_early_fusion_classifier
+    >>> from skmml.neural import make_early_fusion_classifier
     >>> make_early_fusion_classifier({"a": [0, 1], "b": [2, 3]}, 2).n_timesteps
     2
     """
@@ -199,9 +199,9 @@ def make_late_fusion_pipeline(
     Examples
     --------
     >>> import warnings
-    >>> from skmml.datasets._sequence import make_sequence_multimodal_multilabel
-    >>> from skmml.neural._fusion import make_late_fusion_pipeline
-    >>> from skmml.neural._resbilstm import ResBiLSTMEncoder
+    >>> from skmml.datasets import make_sequence_multimodal_multilabel
+    >>> from skmml.neural import make_late_fusion_pipeline
+    >>> from skmml.neural import ResBiLSTMEncoder
     >>> X, Y, mods = make_sequence_multimodal_multilabel(
     ...     60, n_timesteps=3, modality_dims=(2, 2), n_labels=2, random_state=0)
     >>> pipe = make_late_fusion_pipeline(
@@ -270,10 +270,10 @@ def make_pouyanfar_pipeline(
     Examples
     --------
     >>> from sklearn.ensemble import RandomForestClassifier
-    >>> from skmml.datasets._sequence import make_sequence_multimodal_multilabel
+    >>> from skmml.datasets import make_sequence_multimodal_multilabel
     >>> from skmml.feature_selection import RFRecursiveSelector
-    >>> from skmml.neural._fusion import make_pouyanfar_pipeline
-    >>> from skmml.neural._resbilstm import ResBiLSTMEncoder
+    >>> from skmml.neural import make_pouyanfar_pipeline
+    >>> from skmml.neural import ResBiLSTMEncoder
     >>> X, Y, mods = make_sequence_multimodal_multilabel(
     ...     60, n_timesteps=3, modality_dims=(2, 2), n_labels=2, random_state=0)
     >>> pipe = make_pouyanfar_pipeline(

@@ -7,31 +7,27 @@ paper's *early fusion* baseline (static per-frame features concatenated,
 then LSTM and dense layers).
 """
 
-import copy
-import numbers
+from numbers import Integral, Real
 
 import numpy as np
 import torch
-from sklearn.base import BaseEstimator, ClassifierMixin, TransformerMixin
-from sklearn.utils import check_random_state
-from sklearn.utils.validation import check_is_fitted, validate_data
-from skorch import NeuralNet
+from sklearn.base import ClassifierMixin, TransformerMixin
+from sklearn.utils.validation import check_is_fitted
 from torch import nn
 
 from ..losses import WeightedBCELoss
-from ..losses._skorch import _TrainRowsPriorsMixin
-from ._rmlc import (
-    _check_criterion_and_device,
-    _cuda_devices,
-    _decision_scores,
-    _encode_target,
-    _float64_outputs,
-    _is_int_like,
-    _make_train_split,
-    _NetParamsMixin,
-    _predict_from_logits,
-    _proba_from_logits,
-    _resolve_modalities,
+from ..utils import (
+    ModalityLayout,
+    modality_feature_name,
+    resolve_modalities,
+    split_modality_feature_name,
+)
+from ..utils._param_validation import Interval, StrOptions
+from ._base import (
+    ABSENT_LABEL_DOC,
+    NET_PARAMS_DOC,
+    BaseNeuralEstimator,
+    NeuralClassifierMixin,
 )
 
 _POOLINGS = ("last", "mean", "max")
@@ -83,7 +79,7 @@ class ResBiLSTMModule(nn.Module):
     Examples
     --------
     >>> import torch
-    >>> from skmml.neural._resbilstm import ResBiLSTMModule
+    >>> from skmml.neural import ResBiLSTMModule
     >>> module = ResBiLSTMModule([6], n_timesteps=3, n_outputs=2, hidden_size=4)
     >>> x = torch.zeros(5, 6)
     >>> module.encode(x).shape, module(x).shape
@@ -150,59 +146,33 @@ class ResBiLSTMModule(nn.Module):
         return self.output(self.dense_dropout(z))
 
 
-class _ResBiLSTMNet(_TrainRowsPriorsMixin, NeuralNet):
-    """skorch NeuralNet fitting loss label priors on the training rows."""
+class _ResBiLSTMBase(BaseNeuralEstimator):
+    """What the encoder and the classifier share: layout and module."""
 
+    _parameter_constraints: dict = {
+        **BaseNeuralEstimator._parameter_constraints,
+        "n_timesteps": [Interval(Integral, 1, None, closed="left")],
+        "modalities": [None, StrOptions({"auto"}), "array-like", dict, ModalityLayout],
+        "hidden_size": [Interval(Integral, 1, None, closed="left")],
+        "n_layers": [Interval(Integral, 1, None, closed="left")],
+        "dropout": [Interval(Real, 0, 1, closed="left")],
+        "dense_size": [Interval(Integral, 1, None, closed="left")],
+        "dense_dropout": [Interval(Real, 0, 1, closed="left")],
+        "pooling": [StrOptions(set(_POOLINGS))],
+    }
 
-class _ResBiLSTMBase(_NetParamsMixin, BaseEstimator):
-    """Fitting code shared by the encoder and the classifier."""
-
-    def _validate_params(self):
-        for param in ("n_timesteps", "hidden_size", "n_layers", "dense_size"):
-            value = getattr(self, param)
-            if not _is_int_like(value) or value < 1:
-                raise ValueError(f"{param} must be a positive int; got {value!r}.")
-        for param in ("batch_size", "max_epochs"):
-            value = getattr(self, param)
-            if not _is_int_like(value) or value < 1:
-                raise ValueError(f"{param} must be a positive int; got {value!r}.")
-        for param in ("dropout", "dense_dropout"):
-            value = getattr(self, param)
-            if (
-                not isinstance(value, numbers.Real)
-                or isinstance(value, bool)
-                or not 0.0 <= value < 1.0
-            ):
-                raise ValueError(f"{param} must be a float in [0, 1); got {value!r}.")
-        lr = self.lr
-        if (
-            not isinstance(lr, numbers.Real)
-            or isinstance(lr, bool)
-            or not np.isfinite(lr)
-            or lr <= 0
-        ):
-            raise ValueError(f"lr must be a finite float > 0; got {lr!r}.")
-        if self.pooling not in _POOLINGS:
-            raise ValueError(
-                f"pooling must be one of {_POOLINGS}; got {self.pooling!r}."
-            )
-        _check_criterion_and_device(self)
-
-    def _fit(self, X, y):
-        self._validate_params()
-        X = validate_data(self, X, reset=True, dtype=np.float32)
-        Y, self.classes_, self._target_kind = _encode_target(y, type(self).__name__)
-        if Y.shape[0] != X.shape[0]:
-            raise ValueError(
-                f"X has {X.shape[0]} samples but y has {Y.shape[0]}; they must match."
-            )
+    def _resolve_layout(self, n_features):
         if self.modalities is None:
-            names, groups = ["all"], [np.arange(X.shape[1])]
-        else:
-            names, groups = _resolve_modalities(
-                self.modalities, X.shape[1], getattr(self, "feature_names_in_", None)
+            layout = ModalityLayout(
+                {"all": np.arange(n_features)}, n_features=n_features
             )
-        for name, cols in zip(names, groups, strict=True):
+        else:
+            layout = resolve_modalities(
+                self.modalities,
+                n_features=n_features,
+                feature_names=getattr(self, "feature_names_in_", None),
+            )
+        for name, cols in layout.items():
             if len(cols) % self.n_timesteps:
                 what = "X" if self.modalities is None else f"modality {name!r}"
                 raise ValueError(
@@ -210,69 +180,36 @@ class _ResBiLSTMBase(_NetParamsMixin, BaseEstimator):
                     f"of n_timesteps={self.n_timesteps}; each frame must have "
                     "the same number of features (columns timestep-major)."
                 )
-        self.modalities_ = dict(zip(names, groups, strict=True))
-        self.n_features_per_step_ = sum(len(g) for g in groups) // self.n_timesteps
-        self._column_order = np.concatenate(groups)
+        self.n_features_per_step_ = layout.n_features // self.n_timesteps
+        return layout
 
-        seed = int(check_random_state(self.random_state).randint(2**31 - 1))
-        criterion = self.criterion
-        if not isinstance(criterion, type):
-            criterion = copy.deepcopy(criterion)
-        self.net_ = _ResBiLSTMNet(
-            module=ResBiLSTMModule,
-            module__block_sizes=[len(g) for g in groups],
-            module__n_timesteps=self.n_timesteps,
-            module__n_outputs=Y.shape[1],
-            module__hidden_size=self.hidden_size,
-            module__n_layers=self.n_layers,
-            module__dropout=self.dropout,
-            module__dense_size=self.dense_size,
-            module__dense_dropout=self.dense_dropout,
-            module__pooling=self.pooling,
-            criterion=criterion,
-            optimizer=self.optimizer,
-            lr=self.lr,
-            batch_size=self.batch_size,
-            max_epochs=self.max_epochs,
-            train_split=_make_train_split(self.train_split, seed),
-            callbacks=copy.deepcopy(self.callbacks),
-            iterator_train__shuffle=True,
-            device=self.device,
-            verbose=self.verbose,
-        )
-        X = np.ascontiguousarray(X[:, self._column_order])
-        with torch.random.fork_rng(devices=_cuda_devices(self.device)):
-            torch.manual_seed(seed)
-            self.net_.initialize()
-            self.net_.partial_fit(X, Y)
-        return self
-
-    def _run(self, X, method):
-        check_is_fitted(self, "net_")
-        X = validate_data(self, X, reset=False, dtype=np.float64)
-        X = np.ascontiguousarray(X[:, self._column_order])
-        return _float64_outputs(
-            self.net_, X, lambda module, batch: getattr(module, method)(batch)
-        )
-
-    def __sklearn_tags__(self):
-        tags = super().__sklearn_tags__()
-        tags.target_tags.required = True
-        tags.target_tags.multi_output = True
-        return tags
+    def _module_params(self, layout, n_outputs):
+        return ResBiLSTMModule, {
+            "block_sizes": list(layout.sizes),
+            "n_timesteps": self.n_timesteps,
+            "n_outputs": n_outputs,
+            "hidden_size": self.hidden_size,
+            "n_layers": self.n_layers,
+            "dropout": self.dropout,
+            "dense_size": self.dense_size,
+            "dense_dropout": self.dense_dropout,
+            "pooling": self.pooling,
+        }
 
 
-_PARAMS_DOC = """
+_PARAMS_DOC = (
+    """
     n_timesteps : int, default=1
         Number of frames ``T`` per sample. Each modality block of ``X`` has
         ``T * d`` columns in timestep-major order: column ``t * d + j`` is
         feature ``j`` of frame ``t`` (what ``frames.reshape(n_samples, -1)``
         gives for an array ``frames`` of shape ``(n_samples, T, d)``).
-    modalities : None, sequence of int, sequence of sequences or dict, \
-            default=None
+    modalities : None, sequence of int, sequence of sequences, dict or \
+            ModalityLayout, default=None
         None: all columns form one sequence modality. Otherwise the modality
-        blocks, as for :class:`RMLCClassifier` (sizes of consecutive blocks,
-        column indices, or ``{name: column indices}``); every block is
+        blocks, resolved by :func:`skmml.utils.resolve_modalities` as for
+        :class:`RMLCClassifier` (``"auto"``, sizes of consecutive blocks,
+        column indices, ``{name: columns}``); every block is
         reshaped to ``(T, d_m)`` and the blocks are concatenated frame by
         frame (early fusion of the static per-frame features).
     hidden_size : int, default=64
@@ -289,30 +226,10 @@ _PARAMS_DOC = """
     pooling : {"last", "mean", "max"}, default="last"
         Frame pooling of the last layer: final state of each direction, or
         mean / max over frames.
-    criterion : torch loss class or instance, \
-            default=skmml.losses.WeightedBCELoss
-        Loss on the logits (binary cross-entropy by default, as in the paper).
-        Losses with label priors get ``fit_priors`` called on the labels of
-        the rows they train on (without the validation rows of
-        ``train_split``).
-    optimizer : torch optimizer class, default=torch.optim.Adam
-    lr : float, default=1e-3
-        Learning rate.
-    batch_size : int, default=64
-    max_epochs : int, default=20
-    train_split : None, float, int or callable, default=None
-        Validation split of skorch: None (train on everything), a float in
-        (0, 1) or an int ``k >= 2`` (one ``k``-th held out), at random and
-        not stratified, or a callable used as skorch's ``train_split``.
-    callbacks : list of skorch callbacks or None, default=None
-        Extra skorch callbacks (copied before training).
-    device : str or torch.device, default="cpu"
-    verbose : int, default=0
-        If positive, skorch prints its epoch table.
-    random_state : int, RandomState instance or None, default=None
-        Seeds the weights, the dropout masks and the batch order. Training
-        runs in a forked torch RNG, the global torch seed is left untouched.
 """
+    + "    "
+    + NET_PARAMS_DOC.replace("{max_epochs}", "20")
+)
 
 _ATTRIBUTES_DOC = """
     classes_ : ndarray
@@ -330,6 +247,7 @@ _ATTRIBUTES_DOC = """
         The trained net; ``net_.module_`` is the :class:`ResBiLSTMModule`
         and ``net_.history`` the training history.
 """
+
 
 _REFERENCES_DOC = """
     .. [1] S. Pouyanfar, T. Wang and S.-C. Chen, "A Multi-label Multimodal
@@ -385,7 +303,7 @@ class ResBiLSTMEncoder(TransformerMixin, _ResBiLSTMBase):
     Examples
     --------
     >>> import numpy as np
-    >>> from skmml.neural._resbilstm import ResBiLSTMEncoder
+    >>> from skmml.neural import ResBiLSTMEncoder
     >>> rng = np.random.RandomState(0)
     >>> frames = rng.normal(size=(40, 3, 2))      # 40 clips, 3 frames, 2 features
     >>> Y = np.column_stack([frames[:, 0, 0] > 0, frames[:, 2, 1] > 0]).astype(int)
@@ -419,43 +337,9 @@ class ResBiLSTMEncoder(TransformerMixin, _ResBiLSTMBase):
         device="cpu",
         verbose=0,
         random_state=None,
+        **kwargs,
     ):
-        self.n_timesteps = n_timesteps
-        self.modalities = modalities
-        self.hidden_size = hidden_size
-        self.n_layers = n_layers
-        self.dropout = dropout
-        self.dense_size = dense_size
-        self.dense_dropout = dense_dropout
-        self.pooling = pooling
-        self.criterion = criterion
-        self.optimizer = optimizer
-        self.lr = lr
-        self.batch_size = batch_size
-        self.max_epochs = max_epochs
-        self.train_split = train_split
-        self.callbacks = callbacks
-        self.device = device
-        self.verbose = verbose
-        self.random_state = random_state
-
-    def fit(self, X, y):
-        """Train the network on the labels.
-
-        Parameters
-        ----------
-        X : array-like of shape (n_samples, n_features)
-            Frames of each sample, flattened timestep-major.
-        y : array-like or sparse matrix of shape (n_samples, n_labels) or \
-                (n_samples,)
-            Multi-label indicator matrix, or binary / multiclass labels
-            (one-hot encoded for the sigmoid outputs).
-
-        Returns
-        -------
-        self : ResBiLSTMEncoder
-        """
-        return self._fit(X, y)
+        self._store_params(locals())
 
     def transform(self, X):
         """Temporal features of each sample.
@@ -468,7 +352,7 @@ class ResBiLSTMEncoder(TransformerMixin, _ResBiLSTMBase):
         -------
         X_out : ndarray of shape (n_samples, 2 * hidden_size)
         """
-        return self._run(X, "encode")
+        return self._forward(X, lambda module, batch: module.encode(batch))
 
     def get_feature_names_out(self, input_features=None):
         """Names ``"{modality}__resbilstm{j}"`` or ``"resbilstm{j}"``.
@@ -496,16 +380,16 @@ class ResBiLSTMEncoder(TransformerMixin, _ResBiLSTMBase):
             known = getattr(self, "feature_names_in_", None)
             if known is not None and not np.array_equal(input_features, known):
                 raise ValueError("input_features is not equal to feature_names_in_.")
-        prefix = ""
+        names = [f"resbilstm{j}" for j in range(2 * self.hidden_size)]
         if input_features is not None:
-            heads = {str(n).split("__", 1)[0] for n in input_features if "__" in n}
-            if len(heads) == 1 and all("__" in str(n) for n in input_features):
-                prefix = f"{heads.pop()}__"
-        n_out = 2 * self.hidden_size
-        return np.asarray([f"{prefix}resbilstm{j}" for j in range(n_out)], dtype=object)
+            heads = {split_modality_feature_name(n)[0] for n in input_features}
+            if len(heads) == 1 and None not in heads:
+                modality = heads.pop()
+                names = [modality_feature_name(modality, n) for n in names]
+        return np.asarray(names, dtype=object)
 
 
-class ResBiLSTMClassifier(ClassifierMixin, _ResBiLSTMBase):
+class ResBiLSTMClassifier(NeuralClassifierMixin, ClassifierMixin, _ResBiLSTMBase):
     __doc__ = (
         """Residual bidirectional LSTM classifier; early fusion of modalities.
 
@@ -526,7 +410,10 @@ class ResBiLSTMClassifier(ClassifierMixin, _ResBiLSTMBase):
     Attributes
     ----------"""
         + _ATTRIBUTES_DOC
-        + """
+        + """    label_counts_ : ndarray of shape (n_labels,)
+        Positives of every label in the rows passed to :meth:`fit`
+        (multi-label targets only); see Notes.
+
     See Also
     --------
     ResBiLSTMEncoder : The same network as a temporal feature extractor.
@@ -537,6 +424,9 @@ class ResBiLSTMClassifier(ClassifierMixin, _ResBiLSTMBase):
     class, one for binary); ``predict`` then returns the class of highest
     score and ``predict_proba`` the outputs normalised to sum to one.
 
+    """
+        + ABSENT_LABEL_DOC
+        + """
     References
     ----------"""
         + _REFERENCES_DOC
@@ -544,7 +434,7 @@ class ResBiLSTMClassifier(ClassifierMixin, _ResBiLSTMBase):
     Examples
     --------
     >>> import numpy as np
-    >>> from skmml.neural._resbilstm import ResBiLSTMClassifier
+    >>> from skmml.neural import ResBiLSTMClassifier
     >>> rng = np.random.RandomState(0)
     >>> video = rng.normal(size=(40, 3, 2))       # 3 frames of 2 features
     >>> audio = rng.normal(size=(40, 3, 1))       # 3 frames of 1 feature
@@ -556,6 +446,11 @@ class ResBiLSTMClassifier(ClassifierMixin, _ResBiLSTMBase):
     (3, (40, 2))
     """
     )
+
+    _parameter_constraints: dict = {
+        **_ResBiLSTMBase._parameter_constraints,
+        **NeuralClassifierMixin._parameter_constraints,
+    }
 
     def __init__(
         self,
@@ -579,94 +474,10 @@ class ResBiLSTMClassifier(ClassifierMixin, _ResBiLSTMBase):
         device="cpu",
         verbose=0,
         random_state=None,
+        **kwargs,
     ):
-        self.n_timesteps = n_timesteps
-        self.modalities = modalities
-        self.hidden_size = hidden_size
-        self.n_layers = n_layers
-        self.dropout = dropout
-        self.dense_size = dense_size
-        self.dense_dropout = dense_dropout
-        self.pooling = pooling
-        self.criterion = criterion
-        self.optimizer = optimizer
-        self.lr = lr
-        self.batch_size = batch_size
-        self.max_epochs = max_epochs
-        self.train_split = train_split
-        self.callbacks = callbacks
-        self.threshold = threshold
-        self.device = device
-        self.verbose = verbose
-        self.random_state = random_state
+        self._store_params(locals())
 
-    def __sklearn_tags__(self):
-        tags = super().__sklearn_tags__()
-        tags.classifier_tags.multi_label = True
-        return tags
-
-    def fit(self, X, y):
-        """Train the network.
-
-        Parameters
-        ----------
-        X : array-like of shape (n_samples, n_features)
-            Modality blocks of frames, each flattened timestep-major.
-        y : array-like or sparse matrix of shape (n_samples, n_labels) or \
-                (n_samples,)
-            Multi-label indicator matrix, or binary / multiclass labels.
-
-        Returns
-        -------
-        self : ResBiLSTMClassifier
-        """
-        if not isinstance(self.threshold, numbers.Real) or not (
-            0.0 <= self.threshold <= 1.0
-        ):
-            raise ValueError(
-                f"threshold must be a float in [0, 1]; got {self.threshold!r}."
-            )
-        return self._fit(X, y)
-
-    def decision_function(self, X):
-        """Logits of the output layer.
-
-        Parameters
-        ----------
-        X : array-like of shape (n_samples, n_features)
-
-        Returns
-        -------
-        scores : ndarray of shape (n_samples, n_labels), (n_samples,) for a \
-                binary or (n_samples, n_classes) for a multiclass target
-        """
-        return _decision_scores(self._run(X, "forward"), self._target_kind)
-
-    def predict_proba(self, X):
-        """Label probabilities (sigmoid outputs).
-
-        Parameters
-        ----------
-        X : array-like of shape (n_samples, n_features)
-
-        Returns
-        -------
-        proba : ndarray of shape (n_samples, n_labels) or (n_samples, n_classes)
-        """
-        return _proba_from_logits(self._run(X, "forward"), self._target_kind)
-
-    def predict(self, X):
-        """Predict labels.
-
-        Parameters
-        ----------
-        X : array-like of shape (n_samples, n_features)
-
-        Returns
-        -------
-        Y_pred : ndarray of shape (n_samples, n_labels) or (n_samples,)
-            0/1 indicator matrix for a multi-label target, else class labels.
-        """
-        return _predict_from_logits(
-            self._run(X, "forward"), self._target_kind, self.classes_, self.threshold
-        )
+    @staticmethod
+    def _module_logits(module, batch):
+        return module(batch)

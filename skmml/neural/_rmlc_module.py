@@ -4,19 +4,12 @@ The module follows Zhang et al., "Rethinking Modal-oriented Label Correlations
 for Multi-modal Multi-label Learning" (eq. 1-6, Algorithm 1).
 """
 
-from collections.abc import Mapping
-
-import numpy as np
 import torch
 from skorch import NeuralNet
-from skorch.dataset import Dataset
-from skorch.utils import multi_indexing
 from torch import nn
 from torch.autograd.function import once_differentiable
-from torch.utils.data import default_collate
 
 from ..losses import LossWeightsMixin, WeightedBCELoss, pop_loss_weights
-from ..losses._skorch import _TrainRowsPriorsMixin
 
 
 class RMLCModule(nn.Module):
@@ -290,7 +283,7 @@ class _RMLCSteps(torch.autograd.Function):
         return (None, d_X, d_b, d_wh, d_wif, d_wo, d_s, *d_wx, *d_u, *d_bu)
 
 
-class RMLCNet(LossWeightsMixin, _TrainRowsPriorsMixin, NeuralNet):
+class RMLCNet(LossWeightsMixin, NeuralNet):
     """skorch net training :class:`RMLCModule` with the loss of eq. 5-6.
 
     The loss of a batch is ``sum_t criterion(logits^t, Y) + reg_lambda *
@@ -302,7 +295,8 @@ class RMLCNet(LossWeightsMixin, _TrainRowsPriorsMixin, NeuralNet):
     :func:`skmml.losses.make_weighted_input`), the module only sees
     ``X["X"]`` and every step's criterion is called as
     ``criterion(logits, Y, weight=w, neg_weight=w_bar)`` on the rows of the
-    batch.
+    batch. Losses with label priors need the callback
+    :class:`skmml.losses.FitCriterionPriors` (``RMLCClassifier`` adds it).
 
     Parameters
     ----------
@@ -375,49 +369,3 @@ def _stacked_bce(criterion, step_logits, y_true, weights):
         stacked[key] = repeat(value)
     loss = criterion(step_logits.reshape(n * m, n_labels), repeat(y_true), **stacked)
     return loss * m if criterion.reduction == "mean" else loss
-
-
-class _RowBatch:
-    """A whole mini-batch ``(X, y)`` returned by :class:`_RowBatchDataset`."""
-
-    __slots__ = ("X", "y")
-
-    def __init__(self, X, y):
-        self.X = X
-        self.y = y
-
-
-class _RowBatchDataset(Dataset):
-    """skorch dataset that hands torch's DataLoader a batch in one indexing.
-
-    The DataLoader calls ``__getitems__`` with the sampler's indices of a
-    batch (same order as row-wise fetching); indexing the arrays once
-    replaces ``batch_size`` row lookups and the row-wise collation. Use with
-    :func:`_collate_row_batch`.
-    """
-
-    def __getitems__(self, indices):
-        indices = np.asarray(indices, dtype=np.intp)
-        X = _take_rows(self.X, indices, self.X_indexing)
-        if self.y is None:  # skorch's placeholder target, one per row
-            y = torch.zeros(len(indices), 1)
-        else:
-            y = _take_rows(self.y, indices, self.y_indexing)
-        return [_RowBatch(X, y)]
-
-
-def _take_rows(data, indices, indexing):
-    # numpy fancy indexing directly: skorch's generic path goes through a
-    # Python list and scikit-learn's safe indexing
-    if isinstance(data, np.ndarray):
-        return data[indices]
-    if isinstance(data, Mapping):
-        return {key: _take_rows(value, indices, None) for key, value in data.items()}
-    return multi_indexing(data, indices, indexing)
-
-
-def _collate_row_batch(data):
-    """Collate of :class:`_RowBatchDataset`, row-wise data as usual."""
-    if len(data) == 1 and isinstance(data[0], _RowBatch):
-        return data[0].X, data[0].y
-    return default_collate(data)

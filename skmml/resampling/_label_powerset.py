@@ -2,17 +2,19 @@
 
 import numbers
 import warnings
+from numbers import Integral
 
 import numpy as np
 import scipy.sparse as sp
 from imblearn.base import BaseSampler
 from imblearn.over_sampling import RandomOverSampler
 from sklearn.base import clone
+from sklearn.exceptions import DataConversionWarning
 from sklearn.utils import check_consistent_length, get_tags
-from sklearn.utils.multiclass import type_of_target
 from sklearn.utils.validation import validate_data
 
-from ..utils import check_multilabel_indicator
+from ..utils import encode_label_powerset, encode_target
+from ..utils._param_validation import HasMethods, Interval, StrOptions, _fit_context
 
 # -- targets ---------------------------------------------------------------
 # Both samplers of this subpackage accept a multi-label indicator matrix and,
@@ -23,6 +25,22 @@ from ..utils import check_multilabel_indicator
 
 def _is_pandas(obj, kind):
     return type(obj).__name__ == kind and hasattr(obj, "to_numpy")
+
+
+def _target_dtype(y):
+    """Dtype to give a resampled multi-label target: the input's if numeric."""
+    dtype = getattr(y, "dtype", None)
+    if dtype is None and _is_pandas(y, "DataFrame"):
+        dtypes = list(y.dtypes)
+        if all(isinstance(d, np.dtype) for d in dtypes):
+            dtype = np.result_type(*dtypes)
+    elif dtype is None and isinstance(y, list | tuple):
+        dtype = np.asarray(y).dtype
+    if isinstance(dtype, np.dtype) and (
+        np.issubdtype(dtype, np.number) or dtype == np.bool_
+    ):
+        return dtype
+    return np.dtype(np.int64)
 
 
 def _check_target(y):
@@ -42,47 +60,21 @@ def _check_target(y):
     info = {"container": "array", "columns": None, "name": None, "classes": None}
     if _is_pandas(y, "DataFrame"):
         info["container"], info["columns"] = "frame", y.columns
-        values = y.to_numpy()
     elif _is_pandas(y, "Series"):
         info["container"], info["name"] = "series", y.name
-        values = y.to_numpy()
     elif isinstance(y, list | tuple):
         info["container"] = "list"
-        values = np.asarray(y)
+    shape = y.shape if hasattr(y, "shape") else np.shape(y)
+    with warnings.catch_warnings():
+        # a column vector is a 1-D target, silently, as in imbalanced-learn
+        warnings.simplefilter("ignore", DataConversionWarning)
+        Y, kind, classes = encode_target(y, name="y")
+    if kind == "multilabel-indicator":
+        info.update(type=kind, sparse=sp.issparse(Y), dtype=_target_dtype(y))
     else:
-        values = y
-    if not sp.issparse(values):
-        values = np.asarray(values)
-        if values.ndim not in (1, 2):
-            raise ValueError(
-                "y must be a 2-D binary indicator matrix (multi-label) or a "
-                f"1-D binary/multiclass target; got an array of shape "
-                f"{values.shape}."
-            )
-    if sp.issparse(values) or (values.ndim == 2 and values.shape[1] > 1):
-        dtype = values.dtype
-        if not (np.issubdtype(dtype, np.number) or dtype == np.bool_):
-            dtype = np.int64
-        Y = check_multilabel_indicator(values, name="y", dtype=dtype)
-        info.update(type="multilabel-indicator", sparse=sp.issparse(Y), dtype=dtype)
-        return Y, info
-
-    # A column vector is a 1-D target, as in scikit-learn's type_of_target.
-    info["column_vector"] = values.ndim == 2
-    values = values.ravel()
-    if values.size == 0:
-        raise ValueError("y is empty; at least one sample is required.")
-    target_type = type_of_target(values, input_name="y")
-    if target_type not in ("binary", "multiclass"):
-        raise ValueError(
-            f"Unknown label type: {target_type!r}. y must be a multi-label "
-            "binary indicator matrix of shape (n_samples, n_labels) or a 1-D "
-            "binary/multiclass target."
-        )
-    classes, codes = np.unique(values, return_inverse=True)
-    Y = np.zeros((values.shape[0], classes.shape[0]), dtype=np.uint8)
-    Y[np.arange(values.shape[0]), codes.ravel()] = 1
-    info.update(type=target_type, sparse=False, classes=classes)
+        # A column vector is a 1-D target, as in scikit-learn's type_of_target.
+        info.update(type=kind, sparse=False, classes=classes)
+        info["column_vector"] = len(shape) == 2
     return Y, info
 
 
@@ -107,21 +99,19 @@ def _restore_target(Y, info, index=None):
     return Y
 
 
-def _encode_combinations(Y):
-    """Map each row of an indicator matrix to the code of its label set.
+def _sorted_label_powerset(Y):
+    """Label Powerset codes ordered as binary numbers, label 0 least significant.
 
-    Returns the distinct rows (``combinations``) and the code of each sample.
-    Codes follow the value of the row read as a binary number with label 0 as
-    the least significant bit, so the one-hot rows of a multiclass target get
-    the codes of their classes in sorted order.
+    The one-hot rows of a multiclass target then get the codes of their
+    classes in sorted order, so a multiclass target and its one-vs-all
+    indicator matrix are resampled alike (imbalanced-learn's contract): the
+    wrapped sampler draws per class in code order.
     """
-    dense = Y.toarray() if sp.issparse(Y) else np.asarray(Y)
-    # Most significant label first; packed rows then sort like the numbers.
-    packed = np.packbits(dense[:, ::-1].astype(np.uint8), axis=1)
-    keys = np.ascontiguousarray(packed).view(np.dtype((np.void, packed.shape[1])))
-    _, first, codes = np.unique(keys.ravel(), return_index=True, return_inverse=True)
-    combinations = (dense[first] != 0).astype(np.int64)
-    return combinations, codes.ravel().astype(np.intp)
+    combinations, codes = encode_label_powerset(Y)
+    order = np.lexsort(combinations.T)  # last label is the primary key
+    rank = np.empty_like(order)
+    rank[order] = np.arange(order.shape[0])
+    return combinations[order], rank[codes].astype(np.intp)
 
 
 # -- rows of X ---------------------------------------------------------------
@@ -145,6 +135,12 @@ def _concat_rows(first, second):
     if sp.issparse(first):
         return sp.vstack([first, second], format=first.format)
     return np.concatenate([first, second], axis=0)
+
+
+def _takes_nominal_features(sampler):
+    """Whether ``sampler`` resamples nominal (string) features: SMOTENC, SMOTEN."""
+    params = sampler.get_params(deep=False)
+    return "categorical_features" in params or "categorical_encoder" in params
 
 
 def _neighbors_needed(sampler):
@@ -195,10 +191,12 @@ class LabelPowersetResampler(BaseSampler):
     sampler_ : sampler
         The fitted clone of ``sampler``.
     combinations_ : ndarray of shape (n_combinations, n_labels)
-        The distinct label rows of the training target, sorted as binary
+        The distinct label rows of the training target
+        (:func:`skmml.utils.encode_label_powerset`), sorted as binary
         numbers with label 0 as the least significant bit. Combination ``i``
         is class ``i`` for the wrapped sampler. For a binary or multiclass
-        target these are the one-hot rows of the sorted classes.
+        target these are the one-hot rows of the sorted classes, so that a
+        multiclass target and its one-vs-all matrix resample alike.
     combination_counts_ : ndarray of shape (n_combinations,)
         Number of training samples of each combination.
     rare_combinations_ : ndarray of int
@@ -246,6 +244,11 @@ class LabelPowersetResampler(BaseSampler):
     sampler or being fabricated. If fewer than two combinations remain, the
     data are returned unchanged with a warning.
 
+    **Features.** ``X`` must be numeric, except for samplers of nominal
+    features (those with a ``categorical_features`` or
+    ``categorical_encoder`` parameter, such as ``SMOTENC`` and ``SMOTEN``),
+    which get strings as given.
+
     **Output order.** The wrapped sampler's output comes first, then the
     passed-through samples in input order. ``X`` keeps its container
     (ndarray, sparse matrix, DataFrame, list) as the wrapped sampler returns
@@ -280,6 +283,15 @@ class LabelPowersetResampler(BaseSampler):
     # do not apply to this wrapper.
     _sampling_type = "bypass"
 
+    _parameter_constraints: dict = {
+        "sampler": [HasMethods(["fit_resample", "get_params"]), None],
+        "min_combination_count": [
+            StrOptions({"auto"}),
+            Interval(Integral, 1, None, closed="left"),
+        ],
+        "random_state": ["random_state"],
+    }
+
     def __init__(
         self, sampler=None, *, min_combination_count="auto", random_state=None
     ):
@@ -288,19 +300,7 @@ class LabelPowersetResampler(BaseSampler):
         self.random_state = random_state
 
     def _make_sampler(self):
-        if self.sampler is None:
-            sampler = RandomOverSampler()
-        else:
-            if not (
-                hasattr(self.sampler, "fit_resample")
-                and hasattr(self.sampler, "get_params")
-            ):
-                raise ValueError(
-                    "sampler must be an imbalanced-learn compatible sampler "
-                    "with fit_resample and get_params; got "
-                    f"{type(self.sampler).__name__}."
-                )
-            sampler = clone(self.sampler)
+        sampler = RandomOverSampler() if self.sampler is None else clone(self.sampler)
         if self.random_state is not None and "random_state" in sampler.get_params(
             deep=False
         ):
@@ -309,17 +309,9 @@ class LabelPowersetResampler(BaseSampler):
 
     def _resolve_min_count(self, sampler):
         value = self.min_combination_count
-        if isinstance(value, str) and value == "auto":
+        if isinstance(value, str):  # "auto", by the constraints
             return _neighbors_needed(sampler)
-        if (
-            isinstance(value, numbers.Integral)
-            and not isinstance(value, bool)
-            and value >= 1
-        ):
-            return int(value)
-        raise ValueError(
-            f"min_combination_count must be 'auto' or an integer >= 1; got {value!r}."
-        )
+        return int(value)
 
     def fit(self, X, y):
         """Fit the sampler: same as :meth:`fit_resample`, output discarded.
@@ -339,6 +331,10 @@ class LabelPowersetResampler(BaseSampler):
         self.fit_resample(X, y)
         return self
 
+    @_fit_context(
+        # the wrapped sampler validates its own parameters when it runs
+        prefer_skip_nested_validation=False
+    )
     def fit_resample(self, X, y):
         """Resample ``X`` and the multi-label target ``y``.
 
@@ -360,15 +356,17 @@ class LabelPowersetResampler(BaseSampler):
         if isinstance(X, tuple):
             X = list(X)
         check_consistent_length(X, Y)
-        # Check X as the wrapped sampler would (strings, NaN, sparse as its
-        # tags allow) but pass it on untouched: SMOTENC needs the DataFrame.
-        inner = get_tags(self._make_sampler()).input_tags
+        # Check X as the wrapped sampler would (NaN, sparse as its tags allow)
+        # but pass it on untouched: SMOTENC needs the DataFrame. Strings only
+        # for samplers of nominal features.
+        sampler = self._make_sampler()
+        inner = get_tags(sampler).input_tags
         validate_data(
             self,
             X,
             reset=True,
             accept_sparse=inner.sparse,
-            dtype=None if (inner.string or inner.categorical) else "numeric",
+            dtype=None if _takes_nominal_features(sampler) else "numeric",
             ensure_all_finite="allow-nan" if inner.allow_nan else True,
         )
         X_res, Y_res = self._fit_resample(X, Y, classes=info["classes"])
@@ -383,7 +381,7 @@ class LabelPowersetResampler(BaseSampler):
         """
         sampler = self._make_sampler()
         min_count = self._resolve_min_count(sampler)
-        combinations, codes = _encode_combinations(Y)
+        combinations, codes = _sorted_label_powerset(Y)
         counts = np.bincount(codes, minlength=combinations.shape[0])
         if combinations.shape[0] < 2:
             raise ValueError(
@@ -442,9 +440,13 @@ class LabelPowersetResampler(BaseSampler):
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
-        inner = get_tags(RandomOverSampler() if self.sampler is None else self.sampler)
-        for field in ("sparse", "allow_nan", "string", "categorical", "dataframe"):
+        sampler = RandomOverSampler() if self.sampler is None else self.sampler
+        inner = get_tags(sampler)
+        for field in ("sparse", "allow_nan", "categorical", "dataframe"):
             setattr(tags.input_tags, field, getattr(inner.input_tags, field))
+        tags.input_tags.string = inner.input_tags.string and (
+            hasattr(sampler, "get_params") and _takes_nominal_features(sampler)
+        )
         sampler_tags = getattr(inner, "sampler_tags", None)
         tags.sampler_tags.sample_indices = bool(
             sampler_tags is not None and sampler_tags.sample_indices

@@ -1,6 +1,6 @@
 """MLSMOTE: synthetic minority over-sampling for multi-label data."""
 
-import numbers
+from numbers import Integral
 
 import numpy as np
 import scipy.sparse as sp
@@ -9,16 +9,31 @@ from sklearn.neighbors import NearestNeighbors
 from sklearn.utils import check_consistent_length, check_random_state
 from sklearn.utils.validation import validate_data
 
+from ..utils import label_counts
+from ..utils._param_validation import Interval, StrOptions, _fit_context
 from ._label_powerset import _check_target, _is_pandas, _restore_target
 
-_LABEL_GENERATION = ("ranking", "union", "intersection")
-_INTERPOLATION = ("per_feature", "segment")
 # Random gaps drawn per block of rows, to bound memory with many features.
 _CHUNK_FLOATS = 4_000_000
+# Bags up to this many values are searched dense, larger ones as CSR; dense
+# and sparse X take the same path, so they get the same neighbours.
+_DENSE_BAG_FLOATS = 4_000_000
 
 
-def _label_counts(Y):
-    return np.asarray(Y.sum(axis=0)).ravel().astype(np.int64)
+def _bag_matrix(X, bag):
+    """``X[bag]`` in the one form used for the neighbour search, whatever X is.
+
+    Dense and sparse inputs holding the same values give bitwise-identical
+    matrices, hence the same distances and the same tie breaking.
+    """
+    rows = X[bag]
+    if rows.shape[0] * rows.shape[1] <= _DENSE_BAG_FLOATS:
+        return rows.toarray() if sp.issparse(rows) else rows
+    rows = sp.csr_matrix(rows, copy=True)
+    rows.sum_duplicates()
+    rows.eliminate_zeros()
+    rows.sort_indices()
+    return rows
 
 
 def _imbalance_ratio_per_label(Y):
@@ -28,7 +43,7 @@ def _imbalance_ratio_per_label(Y):
     label ``l``. Labels without positive samples get ``inf`` and are left out
     of MeanIR.
     """
-    counts = _label_counts(Y)
+    counts = label_counts(Y)
     irlbl = np.full(counts.shape[0], np.inf)
     present = counts > 0
     if present.any():
@@ -121,7 +136,9 @@ class MLSMOTE(BaseSampler):
     numeric (the paper's nominal-feature rule is not implemented). The
     output is the input followed by the synthetic samples; ``X`` and ``y``
     keep their kind (ndarray, sparse matrix, DataFrame, list), and dense and
-    sparse ``X`` give the same samples (unless neighbours tie in distance).
+    sparse ``X`` give the same samples (the neighbours of a bag are searched
+    on one representation, chosen by the bag's size, so ties in distance
+    break the same way).
     A 1-D binary/multiclass target is handled as its one-hot matrix; every
     synthetic sample then has its seed's class.
 
@@ -152,6 +169,15 @@ class MLSMOTE(BaseSampler):
 
     _sampling_type = "over-sampling"
 
+    _parameter_constraints: dict = {
+        "sampling_strategy": [StrOptions({"auto"}), "array-like", callable],
+        "k_neighbors": [Interval(Integral, 1, None, closed="left")],
+        "label_generation": [StrOptions({"ranking", "union", "intersection"})],
+        "interpolation": [StrOptions({"per_feature", "segment"})],
+        "random_state": ["random_state"],
+        "n_jobs": [Integral, None],
+    }
+
     def __init__(
         self,
         sampling_strategy="auto",
@@ -169,29 +195,9 @@ class MLSMOTE(BaseSampler):
         self.random_state = random_state
         self.n_jobs = n_jobs
 
-    def _check_params(self):
-        k = self.k_neighbors
-        if not isinstance(k, numbers.Integral) or isinstance(k, bool) or k < 1:
-            raise ValueError(f"k_neighbors must be an integer >= 1; got {k!r}.")
-        if self.label_generation not in _LABEL_GENERATION:
-            raise ValueError(
-                f"label_generation must be one of {_LABEL_GENERATION}; got "
-                f"{self.label_generation!r}."
-            )
-        if self.interpolation not in _INTERPOLATION:
-            raise ValueError(
-                f"interpolation must be one of {_INTERPOLATION}; got "
-                f"{self.interpolation!r}."
-            )
-
     def _selected_labels(self, Y, classes, present):
         strategy = self.sampling_strategy
-        if isinstance(strategy, str):
-            if strategy != "auto":
-                raise ValueError(
-                    "sampling_strategy must be 'auto', an array-like of label "
-                    f"indices or a callable; got {strategy!r}."
-                )
+        if isinstance(strategy, str):  # "auto", by the constraints
             return np.flatnonzero(present & (self.irlbl_ > self.mean_ir_))
         if callable(strategy):
             strategy = strategy(Y)
@@ -241,6 +247,7 @@ class MLSMOTE(BaseSampler):
         self.fit_resample(X, y)
         return self
 
+    @_fit_context(prefer_skip_nested_validation=True)
     def fit_resample(self, X, y):
         """Add MLSMOTE's synthetic samples to ``X`` and ``y``.
 
@@ -258,7 +265,6 @@ class MLSMOTE(BaseSampler):
         y_resampled : {ndarray, sparse matrix, DataFrame, list}
             Their labels, of the same kind as ``y``.
         """
-        self._check_params()
         Y, info = _check_target(y)
         X_in = X
         X = validate_data(
@@ -301,7 +307,7 @@ class MLSMOTE(BaseSampler):
         """Synthetic samples for validated ``X`` and indicator matrix ``Y``."""
         rng = check_random_state(self.random_state)
         self.irlbl_, self.mean_ir_ = _imbalance_ratio_per_label(Y)
-        present = _label_counts(Y) > 0
+        present = label_counts(Y) > 0
         labels = self._selected_labels(Y, classes, present)
         self.minority_labels_ = labels
         Y_csc = sp.csc_matrix(Y)
@@ -317,7 +323,9 @@ class MLSMOTE(BaseSampler):
             else:
                 nn = NearestNeighbors(n_neighbors=k, n_jobs=self.n_jobs)
                 # kneighbors() without X leaves each sample out of its own list
-                neighbors = nn.fit(X[bag]).kneighbors(return_distance=False)
+                neighbors = nn.fit(_bag_matrix(X, bag)).kneighbors(
+                    return_distance=False
+                )
                 ref = neighbors[
                     np.arange(bag.shape[0]), rng.randint(k, size=bag.shape[0])
                 ]

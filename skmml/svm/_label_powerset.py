@@ -1,48 +1,56 @@
 """Label Powerset weighted SVM, the classifier of Pouyanfar et al. (2018)."""
 
 import numbers
-import warnings
+from numbers import Integral, Real
 
 import numpy as np
 import scipy.sparse as sp
 from scipy.special import expit
 from sklearn.base import BaseEstimator, ClassifierMixin
-from sklearn.exceptions import DataConversionWarning
 from sklearn.svm import SVC, LinearSVC
-from sklearn.utils import gen_batches
-from sklearn.utils.multiclass import check_classification_targets
+from sklearn.utils import check_random_state, gen_batches
 from sklearn.utils.validation import check_is_fitted, validate_data
 from threadpoolctl import threadpool_limits
 
-from ..utils import check_multilabel_indicator
+from ..utils import check_multilabel_indicator, encode_label_powerset, encode_target
+from ..utils._param_validation import Interval, Options, StrOptions, _fit_context
 
-_KERNELS = ("linear", "poly", "rbf", "sigmoid")
-_SOLVERS = ("libsvm", "liblinear", "least_squares")
-_WEIGHTINGS = ("label", "powerset", "balanced")
+# Largest |X| accepted. The solvers form squared Gram entries (x^4 terms in
+# liblinear's Newton steps): beyond ~1e77 they overflow, liblinear then never
+# converges and the least-squares moments become inf. Real features are far
+# below this bound.
+_MAX_ABS_X = 1e50
 # Floats per chunk of the (n_chunk, n_pairs) decision values at predict time.
 _CHUNK_FLOATS = 8_000_000
 # Floats per chunk of the stacked (n_chunk, d + 1, d + 1) pairwise systems.
 _SYSTEM_FLOATS = 4_000_000
 
 
-def _encode_rows(Y):
-    """Map each distinct row of a 0/1 matrix to an integer class code.
+def _check_magnitude(X):
+    """Refuse values the solvers cannot handle (liblinear would not return)."""
+    values = X.data if sp.issparse(X) else X
+    if values.size and np.abs(values).max() > _MAX_ABS_X:
+        raise ValueError(
+            f"X holds values of absolute value up to {np.abs(values).max():.3g}, "
+            f"above {_MAX_ABS_X:.0e}: the SVM solvers overflow on such values "
+            "(liblinear does not converge, the least-squares moments become "
+            "infinite). Scale the features first, for instance with "
+            "sklearn.preprocessing.StandardScaler or MaxAbsScaler."
+        )
 
-    Rows are packed into bytes and compared as opaque keys, so the cost is one
-    sort of ``n_samples`` short byte strings whatever the number of labels.
-    Codes follow the order of first appearance of the rows, as in
-    scikit-multilearn's ``LabelPowerset``: libsvm breaks ties in votes towards
-    the lowest code, so the same order gives the same predictions.
+
+def _solver_seed(random_state):
+    """An int seed for libsvm/liblinear that never draws from numpy's global RNG.
+
+    An int is used as given (same results as passing it to the solver); a
+    RandomState draws the seed; None draws a fresh seed from the operating
+    system's entropy, not from ``np.random``.
     """
-    Y = Y.toarray() if sp.issparse(Y) else Y
-    packed = np.ascontiguousarray(np.packbits(Y.astype(np.uint8), axis=1))
-    keys = packed.view(np.dtype((np.void, packed.shape[1]))).ravel()
-    _, first, inverse = np.unique(keys, return_index=True, return_inverse=True)
-    order = np.argsort(first)
-    rank = np.empty_like(order)
-    rank[order] = np.arange(len(order))
-    codes = rank[inverse.ravel()].astype(np.intp)
-    return np.asarray(Y[first[order]], dtype=np.int64), codes
+    if random_state is None:
+        return int(np.random.SeedSequence().generate_state(1)[0] >> 1)
+    if isinstance(random_state, numbers.Integral):
+        return int(random_state)
+    return int(check_random_state(random_state).randint(np.iinfo(np.int32).max))
 
 
 def _ovo_dual_matrix(svc):
@@ -190,7 +198,8 @@ default="label"
         libsvm, 1000 for liblinear).
     random_state : int, RandomState instance or None, default=None
         Seed of liblinear's coordinate descent when it solves the dual;
-        libsvm is deterministic and ignores it.
+        libsvm's fit is deterministic. numpy's global random state is never
+        used: None draws a fresh seed from the operating system.
 
     Attributes
     ----------
@@ -298,13 +307,17 @@ default="label"
     pairwise hyperplanes are not libsvm's; on well-separated classes the
     votes agree. For the same reason each pairwise hyperplane is pulled
     towards the combination with the smaller total weight, so **use it with
-    balanced pairs**: ``class_weight="balanced"`` or ``"powerset"``. On the
-    benchmark data (``make_multilabel_classification``, 6000 training
-    samples, 6 labels, 64 combinations) it then reached libsvm's micro-F1
-    within 0.003 at 7-15x less time; with ``"label"`` or None it fell to
-    0.46-0.47 where libsvm keeps 0.66. The systems are solved with BLAS
-    limited to one thread: they are small, and threads cost more than they
-    save.
+    balanced pairs**: ``class_weight="balanced"`` or ``"powerset"``; with
+    ``"label"`` or None its micro-F1 falls clearly below libsvm's. The
+    systems are solved with BLAS limited to one thread: they are small, and
+    threads cost more than they save.
+
+    **Scale of X.** Values above ``1e50`` in absolute value are refused with
+    a ``ValueError`` (in ``fit`` and at prediction): the solvers form
+    products of squared entries, which overflow there, so liblinear would
+    never return and the least-squares solver would give non-finite
+    probabilities. Scale the features first (``StandardScaler``,
+    ``MaxAbsScaler``); libsvm also converges much faster on scaled data.
 
     **Scores.** ``predict`` returns the combination chosen by the solver
     (libsvm and least squares: most one-vs-one votes, ties to the lowest
@@ -380,6 +393,28 @@ default="label"
     array([[0.79, 0.18]])
     """
 
+    _parameter_constraints: dict = {
+        "C": [Interval(Real, 0, np.inf, closed="neither")],
+        "kernel": [StrOptions({"linear", "poly", "rbf", "sigmoid"})],
+        "class_weight": [StrOptions({"label", "powerset", "balanced"}), dict, None],
+        "solver": [StrOptions({"libsvm", "liblinear", "least_squares"})],
+        "degree": [Interval(Integral, 0, None, closed="left")],
+        "gamma": [
+            StrOptions({"scale", "auto"}),
+            Interval(Real, 0.0, None, closed="left"),
+        ],
+        "coef0": [Interval(Real, None, None, closed="neither")],
+        "shrinking": ["boolean"],
+        "tol": [Interval(Real, 0.0, None, closed="neither")],
+        "cache_size": [Interval(Real, 0, None, closed="neither")],
+        "max_iter": [
+            Interval(Integral, 1, None, closed="left"),
+            Options(Integral, {-1}),
+            None,
+        ],
+        "random_state": ["random_state"],
+    }
+
     def __init__(
         self,
         C=0.9,
@@ -418,83 +453,42 @@ default="label"
 
     # ------------------------------------------------------------------ fit
     def _check_params(self):
-        if self.solver not in _SOLVERS:
-            raise ValueError(f"solver must be one of {_SOLVERS}; got {self.solver!r}.")
-        if self.kernel not in _KERNELS:
-            raise ValueError(f"kernel must be one of {_KERNELS}; got {self.kernel!r}.")
+        """Checks that cross parameters (the rest: ``_parameter_constraints``)."""
         if self.solver != "libsvm" and self.kernel != "linear":
             raise ValueError(
                 f"solver={self.solver!r} only supports kernel='linear'; got "
                 f"kernel={self.kernel!r}. Use solver='libsvm' for other kernels."
             )
-        if (
-            not isinstance(self.C, numbers.Real)
-            or isinstance(self.C, bool)
-            or not np.isfinite(self.C)
-            or self.C <= 0
-        ):
-            raise ValueError(f"C must be a positive finite float; got {self.C!r}.")
-        if not (
-            self.class_weight is None
-            or isinstance(self.class_weight, dict)
-            or (isinstance(self.class_weight, str) and self.class_weight in _WEIGHTINGS)
-        ):
-            raise ValueError(
-                f"class_weight must be one of {_WEIGHTINGS}, a dict or None; got "
-                f"{self.class_weight!r}."
-            )
-        if self.max_iter is not None and (
-            not isinstance(self.max_iter, numbers.Integral)
-            or isinstance(self.max_iter, bool)
-            or (self.max_iter <= 0 and self.max_iter != -1)
-        ):
-            raise ValueError(
-                "max_iter must be None, -1 (no limit, libsvm) or a positive int; "
-                f"got {self.max_iter!r}."
-            )
 
-    def _encode_targets(self, Y):
+    def _encode_targets(self, y):
         """Return integer class codes and set the target-related attributes."""
-        if Y is None:
+        if y is None:
             raise ValueError(
                 f"{type(self).__name__} requires y to be passed, but the target "
                 "y is None."
             )
-        if not sp.issparse(Y) and not hasattr(Y, "shape"):
-            Y = np.asarray(Y)
-        if sp.issparse(Y) or Y.ndim == 2:
+        # DataFrames (pandas, polars) are 2-D; anything else is read as an array
+        shape = (0, 0) if sp.issparse(y) or hasattr(y, "columns") else None
+        shape = np.asarray(y).shape if shape is None else shape
+        if len(shape) == 2:
             try:
-                Y = check_multilabel_indicator(Y, name="Y", accept_sparse=True)
+                Y = check_multilabel_indicator(y, name="Y", accept_sparse=True)
             except ValueError:
-                if sp.issparse(Y) or Y.shape[1] != 1:
+                if sp.issparse(y) or np.asarray(y).shape[1] != 1:
                     raise
-                # A column of class labels, not an indicator: treat it as 1-D.
-                warnings.warn(
-                    "A column-vector y was passed when a 1d array was expected. "
-                    "Please change the shape of y to (n_samples,), for example "
-                    "using ravel().",
-                    DataConversionWarning,
-                    stacklevel=3,
-                )
-                Y = np.ravel(np.asarray(Y))
-        if sp.issparse(Y) or Y.ndim == 2:
-            self.label_combinations_, codes = _encode_rows(Y)
-            self.n_labels_ = Y.shape[1]
-            self.classes_ = np.arange(self.n_labels_)
-            if len(self.label_combinations_) < 2:
-                raise ValueError(
-                    "Y has a single distinct label combination; the Label "
-                    "Powerset needs at least 2 combinations (classes) to fit "
-                    "a classifier."
-                )
-            return codes, Y
-        y = np.asarray(Y)
-        if y.ndim != 1:
-            raise ValueError(
-                f"y must be 1-D or a 2-D binary indicator matrix; got shape {y.shape}."
-            )
-        check_classification_targets(y)
-        self.classes_, codes = np.unique(y, return_inverse=True)
+                Y = None  # a column of class labels: 1-D with a warning below
+            if Y is not None:
+                self.label_combinations_, codes = encode_label_powerset(Y)
+                self.n_labels_ = Y.shape[1]
+                self.classes_ = np.arange(self.n_labels_)
+                if len(self.label_combinations_) < 2:
+                    raise ValueError(
+                        "Y has a single distinct label combination; the Label "
+                        "Powerset needs at least 2 combinations (classes) to "
+                        "fit a classifier."
+                    )
+                return codes, Y
+        onehot, _, self.classes_ = encode_target(y, name="y")
         self.label_combinations_ = None
         self.n_labels_ = None
         if len(self.classes_) < 2:
@@ -502,7 +496,7 @@ default="label"
                 "The number of classes has to be greater than one; got 1 class "
                 f"({self.classes_[0]!r})."
             )
-        return codes.ravel().astype(np.intp), None
+        return onehot.argmax(axis=1).astype(np.intp), None
 
     def _class_weight_dict(self, n_classes):
         """Translate a user dict to a weight per powerset code."""
@@ -569,6 +563,7 @@ default="label"
             )
         return None, sw * factor * (sw.sum() / total)
 
+    @_fit_context(prefer_skip_nested_validation=True)
     def fit(self, X, y, sample_weight=None):
         """Fit the weighted SVM on the label-powerset classes of ``Y``.
 
@@ -591,6 +586,7 @@ default="label"
         X = validate_data(
             self, X, accept_sparse="csr", dtype=np.float64, order="C", reset=True
         )
+        _check_magnitude(X)
         codes, Y = self._encode_targets(y)
         if len(codes) != X.shape[0]:
             raise ValueError(
@@ -625,6 +621,9 @@ default="label"
             return self
         for stale in ("coef_", "intercept_"):  # from an earlier least_squares fit
             self.__dict__.pop(stale, None)
+        # An int seed for the solver, so that numpy's global RNG is never drawn
+        # from (SVC and LinearSVC draw their seed from it when given None).
+        seed = _solver_seed(self.random_state)
         if self.solver == "libsvm":
             est = SVC(
                 C=self.C,
@@ -638,6 +637,7 @@ default="label"
                 class_weight=solver_cw,
                 max_iter=-1 if self.max_iter is None else self.max_iter,
                 decision_function_shape="ovo",
+                random_state=seed,
             )
         else:
             est = LinearSVC(
@@ -646,7 +646,7 @@ default="label"
                 dual="auto",
                 tol=self.tol,
                 max_iter=1000 if self.max_iter in (None, -1) else self.max_iter,
-                random_state=self.random_state,
+                random_state=seed,
             )
         est.fit(X, codes, sample_weight=weights)
         self.estimator_ = est
@@ -659,6 +659,7 @@ default="label"
         X = validate_data(
             self, X, accept_sparse="csr", dtype=np.float64, order="C", reset=False
         )
+        _check_magnitude(X)
         if sp.issparse(X) and self._dense_fit and self.solver == "libsvm":
             X = X.toarray()  # libsvm rejects sparse input to a dense model
         return X
@@ -771,7 +772,7 @@ default="label"
         proba = np.empty((X.shape[0], n_classes))
         for batch, dec in self._ovo_blocks(X):
             # log p_k = sum_l log sigma(f_kl) + const. In place, log sigma(f)
-            # = min(f, 0) - log1p(exp(-|f|)) runs ~2.5x faster than
+            # = min(f, 0) - log1p(exp(-|f|)) is faster than
             # scipy.special.log_expit; log sigma(-f) is log sigma(f) - f.
             log_win = np.abs(dec)
             np.negative(log_win, out=log_win)

@@ -31,7 +31,7 @@ def _as_array(Y, name):
                 else [Y.dtype]
             )
             # nullable Int64 / boolean / Float64 columns: missing as NaN
-            if any(not isinstance(d, np.dtype) for d in dtypes):
+            if any(not isinstance(d, np.dtype) and d.kind in "biuf" for d in dtypes):
                 return Y.to_numpy(dtype=np.float64, na_value=np.nan)
         return np.asarray(Y.to_numpy())
     if (
@@ -215,7 +215,10 @@ def encode_target(y, *, name="y", accept_sparse=True, dtype=np.int64):
     'multilabel-indicator'
     """
     if y is None:
-        raise ValueError(f"{name} is required, but the target {name} is None.")
+        raise ValueError(
+            f"This estimator requires {name} to be passed, but the target "
+            f"{name} is None."
+        )
     values = _as_array(y, name)
     if sp.issparse(values) or (values.ndim == 2 and values.shape[1] > 1):
         Y = check_multilabel_indicator(

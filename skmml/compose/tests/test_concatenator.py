@@ -1,6 +1,7 @@
 """Tests for skmml.compose: MultiModalConcatenator and make_multimodal_input."""
 
 import pickle
+import warnings
 
 import numpy as np
 import pytest
@@ -438,10 +439,10 @@ def test_missing_feature_name_clash():
     "modalities, match",
     [
         ([], "modalities is empty"),
-        ("abc", "list of"),
+        ("abc", "'modalities' parameter .* must be an instance of 'list'"),
         ([("a", "passthrough")], r"modalities\[0\] must be a"),
         ([("a", "passthrough", [0]), ("a", "passthrough", [1])], "'a' is used more"),
-        ([("a__b", "passthrough", [0])], "'a__b' must not contain '__'"),
+        ([("a__b", "passthrough", [0])], r"modalities\[0\].*'a__b'.*without '__'"),
         ([("", "passthrough", [0])], "non-empty string"),
         ([("missing", "passthrough", [0])], "'missing' is reserved"),
         ([("a", "scale", [0])], "Modality 'a': the transformer must be"),
@@ -469,12 +470,12 @@ def test_unknown_column_name_in_frame():
 @pytest.mark.parametrize(
     "params, match",
     [
-        ({"block_weighting": "l2"}, "block_weighting must be"),
+        ({"block_weighting": "l2"}, "'block_weighting' parameter"),
         ({"block_weighting": {"c": 1.0}}, "'c', which is not a modality"),
         ({"block_weighting": {"a": -1.0}}, r"block_weighting\['a'\] must be"),
         ({"block_weighting": {"remainder": 1.0}}, "'remainder', which is not"),
-        ({"missing": "drop"}, "missing must be one of"),
-        ({"remainder": "keep"}, "remainder must be one of"),
+        ({"missing": "drop"}, "'missing' parameter"),
+        ({"remainder": "keep"}, "'remainder' parameter"),
     ],
 )
 def test_bad_parameters(params, match):
@@ -623,7 +624,7 @@ def test_make_multimodal_input_sparse():
         ({"a": np.ones((3, 2)), "b": np.ones((4, 1))}, {}, "'b' has 4 row.*'a' has 3"),
         ({"a": np.ones(3)}, {}, "'a' must be a 2-D array"),
         ({}, {}, "blocks is empty"),
-        ([("a", np.ones((2, 1))), ("a", np.ones((2, 1)))], {}, "'a' is used more"),
+        ([("a", np.ones((2, 1))), ("a", np.ones((2, 1)))], {}, "'a' is used twice"),
         ({"a__b": np.ones((2, 1))}, {}, "without '__'"),
         ({"a": np.ones((2, 0))}, {}, "'a' has no column"),
         ([np.ones((2, 1))], {}, r"blocks\[0\] must be a \(name, array\)"),
@@ -639,3 +640,189 @@ def test_make_multimodal_input_sparse():
 def test_make_multimodal_input_errors(blocks, kwargs, match):
     with pytest.raises(ValueError, match=match):
         make_multimodal_input(blocks, **kwargs)
+
+
+# --------------------------------------------------------------------------
+# ground floor: layout, declarative validation, routing, extreme inputs
+# --------------------------------------------------------------------------
+
+
+def test_modality_layout_of_the_output():
+    from skmml.utils import ModalityLayout, resolve_modalities
+
+    X = X_SMALL.copy()
+    X[1, :2] = np.nan
+    concat = _two_blocks(missing="impute").fit(X)
+    layout = concat.modality_layout_
+    assert isinstance(layout, ModalityLayout)
+    assert layout.names == ("a", "b")
+    assert layout["a"].tolist() == [0, 1, 2] and layout["b"].tolist() == [3, 4]
+    # the layout read back from the output names is the same one
+    names = concat.get_feature_names_out()
+    assert resolve_modalities("auto", n_features=5, feature_names=names) == layout
+
+
+@pytest.mark.parametrize(
+    "params, name",
+    [
+        ({"sparse_threshold": 2.0}, "sparse_threshold"),
+        ({"sparse_threshold": "x"}, "sparse_threshold"),
+        ({"n_jobs": "x"}, "n_jobs"),
+        ({"block_weighting": 3}, "block_weighting"),
+        ({"missing": object()}, "missing"),
+    ],
+)
+def test_hyperparameters_are_validated_by_name(params, name):
+    from skmml.utils._param_validation import InvalidParameterError
+
+    with pytest.raises(InvalidParameterError, match=f"'{name}' parameter"):
+        _two_blocks(**params).fit(X_SMALL)
+
+
+@pytest.mark.parametrize("scale", [1e200, 1e300])
+@pytest.mark.parametrize("sparse", [False, True])
+def test_unit_variance_on_huge_finite_values(scale, sparse):
+    # Squaring 1e200 overflows: the weight was 1 (and NaN on sparse data).
+    reference = _two_blocks(block_weighting="unit_variance").fit(X_SMALL)
+    X = X_SMALL * scale
+    concat = _two_blocks(block_weighting="unit_variance", sparse_threshold=1.0)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", RuntimeWarning)
+        out = concat.fit_transform(sp.csr_matrix(X) if sparse else X)
+    out = out.toarray() if sp.issparse(out) else out
+    assert np.isfinite(out).all()
+    for name, weight in reference.block_weights_.items():
+        assert concat.block_weights_[name] == pytest.approx(weight / scale)
+    assert_allclose(out, reference.transform(X_SMALL))
+
+
+def test_pandas_nullable_columns_follow_the_missing_policy():
+    df = pd.DataFrame(
+        {
+            "p": pd.array([1.0, None, 3.0, 4.0], dtype="Float64"),
+            "q": pd.array([1.0, 2.0, 3.0, 5.0], dtype="Float64"),
+            "r": pd.array([1, 2, None, 4], dtype="Int64"),
+        }
+    )
+    spec = [("a", "passthrough", ["p", "q"]), ("b", "passthrough", ["r"])]
+    with pytest.raises(ValueError, match="Modality 'b' is entirely missing"):
+        MultiModalConcatenator(spec).fit(df)
+    out = MultiModalConcatenator(
+        spec, missing="impute", block_weighting="unit_variance"
+    ).fit_transform(df)
+    # was an object array holding pd.NA, and weighting raised
+    assert out.dtype == np.float64
+    assert np.isnan(out[1, 0]) and np.isfinite(np.delete(out, 0, axis=1)).all()
+    assert out[2, 4] == 1.0  # the missing indicator of "b"
+
+
+def test_polars_input():
+    pl = pytest.importorskip("polars")
+    df = pl.DataFrame(
+        {"p": [1.0, 3.0, 5.0, 7.0], "q": [2.0, 4, 6, 8], "r": [10.0, 20, 30, 40]}
+    )
+    concat = MultiModalConcatenator(
+        [("a", StandardScaler(), ["p", "q"]), ("b", "passthrough", ["r"])],
+        block_weighting="sqrt_dim",
+    )
+    out = concat.fit_transform(df)
+    expected = _two_blocks(block_weighting="sqrt_dim")
+    expected.set_params(a=StandardScaler())
+    assert_allclose(out, expected.fit_transform(X_SMALL))
+    assert concat.get_feature_names_out().tolist() == ["a__p", "a__q", "b__r"]
+    assert_allclose(concat.transform(df[:2]), out[:2])
+    polars_out = concat.set_output(transform="polars").fit_transform(df)
+    assert polars_out.columns == ["a__p", "a__q", "b__r"]
+
+
+class WeightRecorder(TransformerMixin, BaseEstimator):
+    """Identity transformer remembering the sample_weight of fit."""
+
+    def fit(self, X, y=None, sample_weight=None):
+        self.sample_weight_ = sample_weight
+        return self
+
+    def transform(self, X):
+        return np.asarray(X, dtype=float)
+
+    def get_feature_names_out(self, input_features=None):
+        return np.asarray(input_features, dtype=object)
+
+
+@pytest.fixture
+def routing_enabled():
+    from sklearn import config_context
+
+    with config_context(enable_metadata_routing=True):
+        yield
+
+
+@pytest.mark.usefixtures("routing_enabled")
+def test_metadata_routing_per_modality():
+    w = np.array([1.0, 2.0, 3.0, 4.0])
+    concat = MultiModalConcatenator(
+        [
+            ("a", WeightRecorder().set_fit_request(sample_weight=True), [0, 1]),
+            ("b", WeightRecorder().set_fit_request(sample_weight=False), [2]),
+        ]
+    )
+    concat.fit(X_SMALL, sample_weight=w)
+    assert_array_equal(concat.named_transformers_["a"].sample_weight_, w)
+    assert concat.named_transformers_["b"].sample_weight_ is None
+    routing = concat.get_metadata_routing()
+    assert routing.consumes("fit", ["sample_weight"]) == {"sample_weight"}
+
+
+@pytest.mark.usefixtures("routing_enabled")
+def test_metadata_routing_unrequested_weight_is_an_error():
+    concat = MultiModalConcatenator([("a", WeightRecorder(), [0, 1])])
+    with pytest.raises(ValueError, match="sample_weight"):
+        concat.fit(X_SMALL, sample_weight=np.ones(4))
+
+
+@pytest.mark.usefixtures("routing_enabled")
+def test_metadata_routing_in_pipeline_and_grid_search():
+    visual, audio, y = _visual_audio()
+    X = np.c_[visual, audio]
+    w = np.linspace(0.5, 2.0, len(y))
+    concat = MultiModalConcatenator(
+        [
+            (
+                "visual",
+                WeightRecorder().set_fit_request(sample_weight=True),
+                slice(0, 6),
+            ),
+            ("audio", WeightRecorder().set_fit_request(sample_weight=False), [6, 7]),
+        ]
+    )
+    clf = (
+        LogisticRegression()
+        .set_fit_request(sample_weight=False)
+        .set_score_request(sample_weight=True)
+    )
+    pipe = Pipeline([("concat", concat), ("clf", clf)]).fit(X, y, sample_weight=w)
+    assert_array_equal(pipe["concat"].named_transformers_["visual"].sample_weight_, w)
+    assert pipe["concat"].named_transformers_["audio"].sample_weight_ is None
+    search = GridSearchCV(
+        pipe, {"clf__C": [0.1, 1.0]}, cv=KFold(2, shuffle=True, random_state=0)
+    ).fit(X, y, sample_weight=w)
+    fitted = search.best_estimator_["concat"].named_transformers_
+    assert_array_equal(fitted["visual"].sample_weight_, w)
+    assert fitted["audio"].sample_weight_ is None
+
+
+def test_fit_params_need_routing():
+    with pytest.raises(ValueError, match="enable_metadata_routing"):
+        _two_blocks().fit(X_SMALL, sample_weight=np.ones(4))
+
+
+def test_make_multimodal_input_polars_block_and_names():
+    pl = pytest.importorskip("polars")
+    block = pl.DataFrame({"age": [30, 40], "sex": [0, 1]})
+    X, spec = make_multimodal_input(
+        [("img", np.ones((2, 1))), ("meta", block)], as_frame=True
+    )
+    assert X.columns.tolist() == ["img__0", "meta__age", "meta__sex"]
+    assert spec[1] == ("meta", "passthrough", ["meta__age", "meta__sex"])
+    with pytest.raises(ValueError, match="blocks: modality name 'a__b'"):
+        make_multimodal_input({"a__b": np.ones((2, 1))})

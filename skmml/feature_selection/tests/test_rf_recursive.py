@@ -318,21 +318,25 @@ def test_verbose_reports_progress(capsys):
 @pytest.mark.parametrize(
     "params, match",
     [
-        ({"step": 0}, "step must be"),
-        ({"step": 1.5}, "step must be"),
-        ({"step": "1"}, "step must be"),
-        ({"min_features_to_select": 0}, "min_features_to_select must be"),
-        ({"stopping": "worst"}, "stopping must be one of"),
-        ({"patience": 0}, "patience must be None or an int"),
-        ({"verbose": -1}, "verbose must be"),
-        ({"forest": "rf"}, "forest must be an estimator"),
+        ({"step": 0}, "'step' parameter of RFRecursiveSelector"),
+        ({"step": 1.5}, "'step' parameter"),
+        ({"step": "1"}, "'step' parameter"),
+        ({"min_features_to_select": 0}, "'min_features_to_select' parameter"),
+        ({"stopping": "worst"}, "'stopping' parameter"),
+        ({"patience": 0}, "'patience' parameter"),
+        ({"verbose": -1}, "'verbose' parameter"),
+        ({"forest": "rf"}, "'forest' parameter"),
+        ({"estimator": "svm"}, "'estimator' parameter"),
+        ({"n_jobs": "x"}, "'n_jobs' parameter"),
+        ({"cv": 1}, "'cv' parameter"),
+        ({"random_state": "abc"}, "'random_state' parameter"),
         (
             {"forest": OneVsRestClassifier(LogisticRegression())},
             "no feature_importances_",
         ),
         ({"forest": FixedImportances([0.5, 0.5])}, r"expected \(6,\)"),
         ({"scoring": "no_such_scorer"}, "scoring='no_such_scorer'"),
-        ({"scoring": 3}, "scoring must be None"),
+        ({"scoring": 3}, "'scoring' parameter"),
     ],
 )
 def test_bad_parameters_raise_clear_errors(params, match):
@@ -344,7 +348,7 @@ def test_bad_parameters_raise_clear_errors(params, match):
 def test_bad_label_matrix_raises():
     Y = Y6.copy()
     Y[0, 0] = 2
-    with pytest.raises(ValueError, match="Y must be a binary indicator"):
+    with pytest.raises(ValueError, match="y must be a binary indicator"):
         make_selector(TABLE).fit(X6, Y)
 
 
@@ -468,3 +472,152 @@ def test_names_flow_through_concatenator_pipeline():
     assert (
         pipe[-1].feature_names_in_.tolist() == pipe[0].get_feature_names_out().tolist()
     )
+
+
+# -- ground floor: fit(X, y), RNG, strings, metadata routing -----------------
+
+
+def test_fit_takes_y_by_keyword_and_positionally():
+    by_keyword = make_selector(TABLE).fit(X6, y=Y6)
+    positional = make_selector(TABLE).fit(X6, Y6)
+    np.testing.assert_array_equal(by_keyword.support_, positional.support_)
+
+
+def _global_state_key():
+    state = np.random.get_state()
+    return state[1].tobytes(), state[2]
+
+
+def test_global_rng_is_never_consumed_and_random_state_is_deterministic():
+    X, Y = make_multilabel_classification(
+        n_samples=60, n_features=6, n_classes=3, random_state=0
+    )
+    before = _global_state_key()
+    kw = {"forest": RandomForestClassifier(n_estimators=5), "cv": 3}
+    fits = [RFRecursiveSelector(random_state=0, **kw).fit(X, Y) for _ in range(2)]
+    RFRecursiveSelector(**kw).fit(X, Y).transform(X)
+    assert _global_state_key() == before
+    np.testing.assert_array_equal(
+        fits[0].feature_importances_, fits[1].feature_importances_
+    )
+
+
+def test_transform_rejects_strings():
+    selector = make_selector(TABLE).fit(X6, Y6)
+    X_str = np.array([["a"] * 6] * 3, dtype=object)
+    with pytest.raises(ValueError, match="[Ss]tring|convert"):
+        selector.transform(X_str)
+    # object arrays of numbers still work
+    np.testing.assert_array_equal(
+        selector.transform(X6.astype(object)), selector.transform(X6)
+    )
+
+
+class WeightRecorder(ClassifierMixin, BaseEstimator):
+    """Records the sample_weight it was fitted with."""
+
+    def fit(self, X, Y, sample_weight=None):
+        self.sample_weight_ = None if sample_weight is None else sample_weight.copy()
+        return self
+
+    def predict(self, X):
+        return np.zeros((X.shape[0], 2), dtype=int)
+
+
+class ForestRecorder(FixedImportances):
+    def fit(self, X, Y, sample_weight=None):
+        self.sample_weight_ = None if sample_weight is None else sample_weight.copy()
+        return super().fit(X, Y)
+
+
+SW6 = np.arange(1.0, 11.0)
+
+
+def _routing_selector(estimator, forest):
+    return RFRecursiveSelector(
+        estimator, forest=forest, cv=KFold(2), scoring=score_table(TABLE)
+    )
+
+
+def test_legacy_sample_weight_goes_to_forest_and_estimator():
+    sel = _routing_selector(WeightRecorder(), ForestRecorder(IMPORTANCES))
+    sel.fit(X6, Y6, sample_weight=SW6)
+    np.testing.assert_array_equal(sel.forest_.sample_weight_, SW6)
+    np.testing.assert_array_equal(sel.estimator_.sample_weight_, SW6)
+    with pytest.raises(ValueError, match="enable_metadata_routing"):
+        sel.fit(X6, Y6, groups=np.zeros(10))
+
+
+@pytest.fixture
+def routing():
+    import sklearn
+
+    with sklearn.config_context(enable_metadata_routing=True):
+        yield
+
+
+@pytest.mark.usefixtures("routing")
+@pytest.mark.parametrize("to_forest", [True, False])
+@pytest.mark.parametrize("to_estimator", [True, False])
+def test_routing_respects_requests(to_forest, to_estimator):
+    from sklearn.pipeline import Pipeline
+    from sklearn.preprocessing import StandardScaler
+
+    estimator = WeightRecorder().set_fit_request(sample_weight=to_estimator)
+    forest = ForestRecorder(IMPORTANCES).set_fit_request(sample_weight=to_forest)
+    pipe = Pipeline(
+        [
+            ("scale", StandardScaler().set_fit_request(sample_weight=False)),
+            ("select", _routing_selector(estimator, forest)),
+        ]
+    )
+    if not (to_forest or to_estimator):
+        with pytest.raises(TypeError, match="not routed to any object"):
+            pipe.fit(X6, Y6, sample_weight=SW6)
+        return
+    pipe.fit(X6, Y6, sample_weight=SW6)
+    sel = pipe.named_steps["select"]
+    assert (sel.forest_.sample_weight_ is not None) == to_forest
+    assert (sel.estimator_.sample_weight_ is not None) == to_estimator
+    if to_estimator:
+        np.testing.assert_array_equal(sel.estimator_.sample_weight_, SW6)
+
+
+@pytest.mark.usefixtures("routing")
+def test_routing_unrequested_weights_raise():
+    sel = _routing_selector(WeightRecorder(), ForestRecorder(IMPORTANCES))
+    with pytest.raises(ValueError, match="sample_weight"):
+        sel.fit(X6, Y6, sample_weight=SW6)
+
+
+@pytest.mark.usefixtures("routing")
+def test_routing_in_grid_search_slices_cv_weights():
+    class Check(WeightRecorder):
+        def fit(self, X, Y, sample_weight=None):
+            # every fit sees weights aligned with its rows
+            assert sample_weight is not None and len(sample_weight) == len(X)
+            return super().fit(X, Y, sample_weight)
+
+    sel = _routing_selector(
+        Check().set_fit_request(sample_weight=True),
+        ForestRecorder(IMPORTANCES).set_fit_request(sample_weight=False),
+    )
+    search = GridSearchCV(
+        sel, {"step": [1, 2]}, cv=KFold(2), scoring=score_table({4: 1.0, 6: 0.0})
+    )
+    X = np.vstack([X6, X6])
+    Y = np.vstack([Y6, Y6])
+    search.fit(X, Y, sample_weight=np.arange(1.0, 21.0))
+    best = search.best_estimator_
+    assert best.forest_.sample_weight_ is None
+    assert len(best.estimator_.sample_weight_) == 20
+
+
+@pytest.mark.usefixtures("routing")
+def test_routing_with_default_components():
+    X, Y = make_multilabel_classification(
+        n_samples=60, n_features=5, n_classes=3, random_state=0
+    )
+    sel = RFRecursiveSelector(cv=3, random_state=0).fit(X, Y, sample_weight=np.ones(60))
+    plain = RFRecursiveSelector(cv=3, random_state=0).fit(X, Y)
+    np.testing.assert_array_equal(sel.support_, plain.support_)

@@ -670,6 +670,33 @@ def test_fit_criterion_priors_callback_and_clone():
     NeuralNet(**{**params, "criterion": WeightedBCELoss}).fit(X, Y)
 
 
+def test_fit_criterion_priors_sees_the_training_rows_only():
+    from torch.utils.data import Subset
+
+    X, Y = _toy_problem(40)
+    Y[20:] = 1.0  # every validation row is positive for every label
+
+    def first_half_trains(dataset, y=None):
+        return Subset(dataset, range(20)), Subset(dataset, range(20, 40))
+
+    net = NeuralNet(
+        torch.nn.Linear,
+        module__in_features=4,
+        module__out_features=3,
+        criterion=LogitAdjustedBCELoss,
+        callbacks=[FitCriterionPriors()],
+        max_epochs=2,
+        train_split=first_half_trains,
+        verbose=0,
+    ).fit(X, Y)
+    np.testing.assert_allclose(
+        net.criterion_.prior_log_odds_.numpy(),
+        label_prior_log_odds(Y[:20]),
+        rtol=1e-6,
+    )
+    assert np.isfinite(net.history[-1, "valid_loss"])
+
+
 def test_sadf1_scheduler():
     X, Y = _toy_problem()
     net = NeuralNet(

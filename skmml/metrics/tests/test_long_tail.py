@@ -6,8 +6,9 @@ import warnings
 import numpy as np
 import pytest
 import scipy.sparse as sp
+import sklearn
 from sklearn.base import clone
-from sklearn.exceptions import NotFittedError, UndefinedMetricWarning
+from sklearn.exceptions import UndefinedMetricWarning
 from sklearn.linear_model import RidgeClassifier
 from sklearn.model_selection import GridSearchCV, cross_validate
 from sklearn.neighbors import KNeighborsClassifier
@@ -15,7 +16,6 @@ from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
 
 from skmml.metrics import (
-    LabelCountingClassifier,
     LongTailReport,
     get_scorer,
     group_average_precision,
@@ -26,7 +26,7 @@ from skmml.metrics import (
     make_long_tail_scorer,
     micro_f1,
 )
-from skmml.model_selection import IterativeStratifiedKFold
+from skmml.model_selection import IterativeStratifiedKFold, LabelCountingClassifier
 
 # training counts (4, 3, 1, 1): mid-rank positions (.875, .625, .25, .25)
 Y_TRAIN = np.array([[1, 1, 1, 0], [1, 1, 0, 0], [1, 1, 0, 0], [1, 0, 0, 1]])
@@ -278,7 +278,7 @@ def test_long_tail_report_errors():
 
 
 # ---------------------------------------------------------------------------
-# LabelCountingClassifier
+# data for the scorers
 
 
 def _data(n_samples=100, seed=0):
@@ -291,50 +291,6 @@ def _data(n_samples=100, seed=0):
     Y[rng.permutation(n_samples)[:90], 1] = 1
     Y[rng.permutation(n_samples)[:10], 2] = 1
     return X, Y
-
-
-def test_label_counting_classifier_records_counts_and_delegates():
-    X, Y = _data()
-    knn = KNeighborsClassifier(n_neighbors=3)
-    clf = LabelCountingClassifier(knn).fit(X, Y)
-    np.testing.assert_array_equal(clf.label_counts_, [45, 90, 10])
-    assert not hasattr(knn, "classes_")  # the passed estimator is not fitted
-    reference = clone(knn).fit(X, Y)
-    np.testing.assert_array_equal(clf.predict(X), reference.predict(X))
-    assert clf.n_features_in_ == 3
-    assert len(clf.predict_proba(X)) == 3
-    assert len(clf.classes_) == 3
-    again = pickle.loads(pickle.dumps(clf))
-    np.testing.assert_array_equal(again.predict(X), clf.predict(X))
-    assert clone(clf).get_params()["estimator"] is not knn
-
-
-def test_label_counting_classifier_targets_and_errors():
-    X = np.arange(10.0).reshape(-1, 1)
-    y = np.array(["b", "a", "a", "b", "b", "c", "c", "c", "c", "a"])
-    clf = LabelCountingClassifier(KNeighborsClassifier(n_neighbors=1)).fit(X, y)
-    np.testing.assert_array_equal(clf.label_counts_, [3, 3, 4])  # a, b, c
-    Y = np.zeros((10, 2), dtype=int)
-    Y[:7, 0] = 1
-    clf.fit(X, sp.csr_matrix(Y))
-    np.testing.assert_array_equal(clf.label_counts_, [7, 0])
-    # only the inner estimator's methods are exposed
-    ridge = LabelCountingClassifier(RidgeClassifier())
-    assert not hasattr(ridge, "predict_proba")
-    assert hasattr(ridge, "decision_function")
-    with pytest.raises(NotFittedError):
-        ridge.decision_function(X)
-    with pytest.raises(ValueError, match="requires y to be passed"):
-        ridge.fit(X, None)
-    with pytest.raises(ValueError, match="continuous"):
-        ridge.fit(X, np.linspace(0, 1, 10))
-    with pytest.raises(ValueError, match="estimator must be a classifier"):
-        LabelCountingClassifier("knn").fit(X, y)
-    # default: a seeded decision tree, multi-label capable
-    default = LabelCountingClassifier().fit(X, Y)
-    assert default.estimator is None
-    assert default.estimator_.get_params()["random_state"] == 0
-    np.testing.assert_array_equal(default.predict(X), Y)
 
 
 # ---------------------------------------------------------------------------
@@ -472,3 +428,26 @@ def test_multi_metric_search_and_cross_validate():
         est, X, Y, cv=IterativeStratifiedKFold(n_splits=3), scoring=scoring
     )
     assert np.all(np.isfinite(result["test_medium"]))
+
+
+@pytest.mark.parametrize("metric", ["macro_f1", "average_precision"])
+def test_long_tail_scorer_takes_part_in_metadata_routing(metric):
+    X, Y = _data()
+    w = np.random.RandomState(0).uniform(0.5, 2.0, size=X.shape[0])
+    est = LabelCountingClassifier(KNeighborsClassifier(n_neighbors=3))
+    cv = IterativeStratifiedKFold(2)
+    with sklearn.config_context(enable_metadata_routing=True):
+        scorer = make_long_tail_scorer("head", metric=metric)
+        scorer = scorer.set_score_request(sample_weight=True)
+        result = cross_validate(
+            est, X, Y, scoring=scorer, cv=cv, params={"sample_weight": w}
+        )
+    expected = []
+    for train, test in cv.split(X, Y):
+        fitted = clone(est).fit(X[train], Y[train])
+        plain = make_long_tail_scorer("head", metric=metric)
+        expected.append(plain(fitted, X[test], Y[test], sample_weight=w[test]))
+    np.testing.assert_allclose(result["test_score"], expected)
+    assert "groups from fitted label_counts_" in repr(scorer)
+    again = pickle.loads(pickle.dumps(scorer))
+    assert repr(again) == repr(scorer)

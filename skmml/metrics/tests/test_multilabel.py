@@ -7,9 +7,11 @@ import warnings
 import numpy as np
 import pytest
 import scipy.sparse as sp
+import sklearn
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
+from sklearn import exceptions as skm_exceptions
 from sklearn import metrics as skm
 from sklearn.base import clone
 from sklearn.ensemble import RandomForestClassifier
@@ -573,3 +575,72 @@ def test_grid_search_with_iterative_stratified_kfold():
     )
     means = search.cv_results_["mean_test_macro_f1"]
     assert search.best_index_ == int(np.argmax(means))
+
+
+@pytest.mark.parametrize("zero_division", [0.0, 1.0, np.nan, "warn"])
+@pytest.mark.parametrize("average", ["micro", "macro", "weighted", "samples", None])
+def test_f1_from_counts_equals_sklearn_on_empty_labels_and_rows(average, zero_division):
+    funcs = {
+        "micro": micro_f1,
+        "macro": macro_f1,
+        "weighted": weighted_f1,
+        "samples": example_f1,
+        None: per_label_f1,
+    }
+    Y_true = np.array([[1, 0, 0], [0, 0, 0], [1, 1, 0], [0, 0, 0]])
+    Y_pred = np.array([[1, 0, 0], [0, 0, 0], [0, 1, 0], [1, 0, 0]])
+    w = np.array([1.0, 2.0, 0.5, 1.5])
+    for weights in (None, w):
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            expected = skm.f1_score(
+                Y_true,
+                Y_pred,
+                average=average,
+                sample_weight=weights,
+                zero_division=zero_division,
+            )
+            got = funcs[average](
+                Y_true, Y_pred, sample_weight=weights, zero_division=zero_division
+            )
+        np.testing.assert_allclose(got, expected, equal_nan=True)
+    # "warn" warns exactly when scikit-learn does
+    for func in (
+        funcs[average],
+        lambda *a, **k: skm.f1_score(*a, average=average, **k),
+    ):
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            func(Y_true, Y_pred, zero_division=zero_division)
+        undefined = [
+            c for c in caught if c.category is skm_exceptions.UndefinedMetricWarning
+        ]
+        if func is funcs[average]:
+            ours = bool(undefined)
+        else:
+            assert ours == bool(undefined)
+
+
+@pytest.mark.parametrize(
+    "name", ["neg_ranking_loss", "mean_average_precision", "neg_coverage"]
+)
+def test_ranking_scorers_take_part_in_metadata_routing(name):
+    rng = np.random.RandomState(0)
+    X = rng.normal(size=(40, 3))
+    Y = (X + rng.normal(size=(40, 3)) > 0).astype(int)
+    w = rng.uniform(0.5, 2.0, size=40)
+    knn = KNeighborsClassifier(n_neighbors=5)
+    with sklearn.config_context(enable_metadata_routing=True):
+        scorer = get_scorer(name).set_score_request(sample_weight=True)
+        assert scorer.get_metadata_routing().consumes("score", ["sample_weight"])
+        result = cross_validate(
+            knn, X, Y, scoring=scorer, cv=KFold(2), params={"sample_weight": w}
+        )
+    # the weights reached the scorer: the scores are the weighted ones
+    expected = []
+    for train, test in KFold(2).split(X):
+        fitted = clone(knn).fit(X[train], Y[train])
+        expected.append(
+            get_scorer(name)(fitted, X[test], Y[test], sample_weight=w[test])
+        )
+    np.testing.assert_allclose(result["test_score"], expected)

@@ -549,3 +549,14 @@ def test_split_invalid_input(args, kwargs, match):
         return
     with pytest.raises(ValueError, match=match):
         multilabel_train_test_split(*args, **kwargs)
+
+
+@pytest.mark.parametrize("random_state", ["abc", -1, 1.5])
+def test_bad_random_state_is_named(random_state):
+    Y = _long_tailed(n=30, n_labels=3)
+    X = np.zeros((30, 1))
+    splitter = IterativeStratifiedKFold(3, shuffle=True, random_state=random_state)
+    with pytest.raises(ValueError, match="random_state must be"):
+        list(splitter.split(X, Y))
+    with pytest.raises(ValueError, match="random_state must be"):
+        multilabel_train_test_split(X, Y, random_state=random_state)

@@ -6,6 +6,7 @@ import warnings
 import numpy as np
 import pytest
 import scipy.sparse as sp
+import sklearn
 from joblib import parallel_config
 from sklearn.base import BaseEstimator, ClassifierMixin, clone
 from sklearn.datasets import make_classification
@@ -14,6 +15,7 @@ from sklearn.linear_model import LogisticRegression, RidgeClassifier
 from sklearn.metrics import f1_score, make_scorer
 from sklearn.model_selection import (
     GridSearchCV,
+    GroupKFold,
     KFold,
     TunedThresholdClassifierCV,
 )
@@ -242,21 +244,43 @@ def imbalanced_split():
     return multilabel_train_test_split(X, Y, test_size=0.5, random_state=0)
 
 
-def test_tuning_improves_f1_on_imbalanced_data(imbalanced_split):
-    X_train, X_test, Y_train, Y_test = imbalanced_split
+@pytest.mark.slow
+def test_tuning_improves_f1_on_imbalanced_data():
+    # The gain is measured on 500 test samples whose rarest labels have about
+    # 15 positives: one flipped prediction moves a label's F1 by ~0.05, so the
+    # gain of a single data set ranges from 0.015 to 0.12 over generator and
+    # split seeds. Averaging over six data sets keeps the margins of the
+    # original single-seed test while making them hold on any platform.
     model = OneVsRestClassifier(LogisticRegression(solver="liblinear"))
-    default = FixedMultiLabelThresholdClassifier(model, threshold=0.5)
-    base = default.fit(X_train, Y_train).predict(X_test)
-    per_label = MultiLabelThresholdTuner(model, scoring="f1", cv=3)
-    tuned = per_label.fit(X_train, Y_train).predict(X_test)
-    # rare labels: probabilities rarely reach 0.5, the tuned thresholds are lower
-    assert np.all(per_label.thresholds_ < 0.5)
-    gain = per_label_f1(Y_test, tuned) - per_label_f1(Y_test, base)
-    assert macro_f1(Y_test, tuned) > macro_f1(Y_test, base) + 0.05
-    assert np.sum(gain > 0) >= 3
-    micro = MultiLabelThresholdTuner(model, scoring="micro_f1", cv=3)
-    tuned = micro.fit(X_train, Y_train).predict(X_test)
-    assert micro_f1(Y_test, tuned) > micro_f1(Y_test, base)
+    macro_gain, label_gain, micro_gain = [], [], []
+    for seed in range(1, 7):
+        X, Y, _ = make_multimodal_multilabel(
+            1000,
+            modality_dims=(10, 10),
+            n_labels=5,
+            label_frequencies=[0.3, 0.15, 0.08, 0.05, 0.03],
+            noise=2.0,
+            random_state=seed,
+        )
+        X_train, X_test, Y_train, Y_test = multilabel_train_test_split(
+            X, Y, test_size=0.5, random_state=0
+        )
+        default = FixedMultiLabelThresholdClassifier(model, threshold=0.5)
+        base = default.fit(X_train, Y_train).predict(X_test)
+        per_label = MultiLabelThresholdTuner(model, scoring="f1", cv=3)
+        tuned = per_label.fit(X_train, Y_train).predict(X_test)
+        # rare labels: probabilities rarely reach 0.5, the tuned thresholds
+        # are lower
+        assert np.all(per_label.thresholds_ < 0.5)
+        macro_gain.append(macro_f1(Y_test, tuned) - macro_f1(Y_test, base))
+        label_gain.append(per_label_f1(Y_test, tuned) - per_label_f1(Y_test, base))
+        micro = MultiLabelThresholdTuner(model, scoring="micro_f1", cv=3)
+        tuned = micro.fit(X_train, Y_train).predict(X_test)
+        micro_gain.append(micro_f1(Y_test, tuned) - micro_f1(Y_test, base))
+    assert np.mean(macro_gain) > 0.05
+    assert np.sum(np.mean(label_gain, axis=0) > 0) >= 3
+    assert np.mean(micro_gain) > 0
+    assert np.all(np.asarray(micro_gain) > 0)
 
 
 def test_refit_and_prefit_and_single_split(imbalanced_split):
@@ -345,7 +369,9 @@ def test_fixed_threshold_auto_and_validation():
     np.testing.assert_array_equal(fixed.predict(S), expected)
     with pytest.raises(ValueError, match=r"threshold must .*shape \(n_labels,\)"):
         FixedMultiLabelThresholdClassifier(model, threshold=[1, 2, 3]).fit(S, Y)
-    with pytest.raises(ValueError, match="threshold must be"):
+    with pytest.raises(
+        ValueError, match="'threshold' parameter of FixedMultiLabelThreshold"
+    ):
         FixedMultiLabelThresholdClassifier(model, threshold="high").fit(S, Y)
     proba = FixedMultiLabelThresholdClassifier(
         OneVsRestClassifier(LogisticRegression())
@@ -403,20 +429,26 @@ def test_not_fitted():
 @pytest.mark.parametrize(
     "params, match",
     [
-        ({"thresholds": 0}, "thresholds must be an int >= 1"),
+        ({"thresholds": 0}, "'thresholds' parameter of MultiLabelThresholdTuner"),
         ({"thresholds": [np.nan, 1.0]}, "thresholds contains NaN"),
-        ({"cv": 1}, "must be >= 2"),
-        ({"cv": 1.5}, r"must be in \(0, 1\)"),
-        ({"cv": "loo"}, "cv must be"),
+        ({"cv": 1}, "'cv' parameter of MultiLabelThresholdTuner"),
+        ({"cv": 1.5}, r"'cv' parameter .* range \(0.0, 1.0\)"),
+        ({"cv": "loo"}, "'cv' parameter of MultiLabelThresholdTuner"),
         ({"cv": "prefit"}, "refit cannot be True"),
         ({"refit": False}, "several folds, refit cannot be False"),
-        ({"refit": "yes"}, "refit must be a bool"),
+        ({"refit": "yes"}, "'refit' parameter of MultiLabelThresholdTuner"),
         ({"scoring": "neg_ranking_loss"}, "does not depend on the decision"),
         ({"scoring": "no_such_metric"}, "not a valid scoring"),
-        ({"scoring": 3}, "scoring must be"),
-        ({"response_method": "predict"}, "response_method must be one of"),
-        ({"verbose": -1}, "verbose must be"),
-        ({"n_jobs": 1.5}, "n_jobs must be"),
+        ({"scoring": 3}, "'scoring' parameter of MultiLabelThresholdTuner"),
+        (
+            {"response_method": "predict"},
+            "'response_method' parameter of MultiLabelThresholdTuner",
+        ),
+        ({"verbose": -1}, "'verbose' parameter of MultiLabelThresholdTuner"),
+        ({"n_jobs": 1.5}, "'n_jobs' parameter of MultiLabelThresholdTuner"),
+        # used to be accepted silently (issue 11)
+        ({"random_state": "abc"}, "'random_state' parameter of MultiLabelThreshold"),
+        ({"store_cv_results": 1}, "'store_cv_results' parameter"),
     ],
 )
 def test_parameter_errors(params, match):
@@ -436,8 +468,10 @@ def test_target_and_estimator_errors():
     with pytest.raises(ValueError, match="y is None"):
         tuner.fit(S, None)
     with pytest.raises(ValueError, match="has no method predict_proba"):
+        MultiLabelThresholdTuner(ScoresAsX(), response_method="predict_proba").fit(S, Y)
+    with pytest.raises(ValueError, match="'estimator' parameter of MultiLabelThres"):
         MultiLabelThresholdTuner(StandardScaler()).fit(S, Y)
-    with pytest.raises(ValueError, match="estimator must be a classifier"):
+    with pytest.raises(ValueError, match="'estimator' parameter of MultiLabelThres"):
         MultiLabelThresholdTuner(KFold()).fit(S, Y)
     unfitted = MultiLabelThresholdTuner(ScoresAsX(), cv="prefit", refit=False)
     with pytest.raises(NotFittedError, match="must be fitted"):
@@ -448,3 +482,103 @@ def test_no_warning_on_clean_fit():
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         _prefit_tuner("micro_f1")
+
+
+# ---------------------------------------------------------------------------
+# metadata routing
+
+
+class WeightedScoresAsX(ScoresAsX):
+    """ScoresAsX whose fit takes and records sample_weight."""
+
+    def fit(self, X, y, sample_weight=None):
+        self.sample_weight_ = sample_weight
+        return super().fit(X, y)
+
+
+W = np.arange(1.0, 8.0)
+
+
+@pytest.mark.parametrize(
+    "make",
+    [
+        lambda est: FixedMultiLabelThresholdClassifier(est),
+        lambda est: MultiLabelThresholdTuner(est, cv=2),
+    ],
+    ids=["fixed", "tuner"],
+)
+@pytest.mark.parametrize("request_weights", [True, False])
+def test_routing_honours_the_fit_request(make, request_weights):
+    est = WeightedScoresAsX()
+    with sklearn.config_context(enable_metadata_routing=True):
+        est.set_fit_request(sample_weight=request_weights)
+        if request_weights:
+            model = make(est).fit(S, Y, sample_weight=W)
+            np.testing.assert_array_equal(model.estimator_.sample_weight_, W)
+            return
+        # the weights used to reach the estimator all the same (issue 11);
+        # now nothing consumes them, as in scikit-learn's meta-estimators
+        with pytest.raises(TypeError, match="not routed to any object"):
+            make(est).fit(S, Y, sample_weight=W)
+        # another step of a Pipeline consumes them
+        scaler = StandardScaler().set_fit_request(sample_weight=True)
+        pipe = make_pipeline(scaler, make(est)).fit(S, Y, sample_weight=W)
+    assert pipe[-1].estimator_.sample_weight_ is None
+
+
+def test_routing_slices_weights_per_fold():
+    est = WeightedScoresAsX()
+    with sklearn.config_context(enable_metadata_routing=True):
+        est.set_fit_request(sample_weight=True)
+        splits = [(np.arange(4), np.arange(4, 7))]
+        tuner = MultiLabelThresholdTuner(est, cv=splits, refit=False)
+        tuner.fit(S, Y, sample_weight=W)
+    np.testing.assert_array_equal(tuner.estimator_.sample_weight_, W[:4])
+
+
+def test_routing_reaches_the_splitter():
+    groups = np.array([0, 0, 1, 1, 2, 2, 2])
+    with sklearn.config_context(enable_metadata_routing=True):
+        tuner = MultiLabelThresholdTuner(
+            WeightedScoresAsX().set_fit_request(sample_weight=False),
+            cv=GroupKFold(3),
+        )
+        tuner.fit(S, Y, groups=groups)
+    assert tuner.thresholds_.shape == (2,)
+    routing = tuner.get_metadata_routing()
+    assert routing.consumes("fit", ["groups"]) == {"groups"}
+
+
+def test_routing_in_pipeline_and_grid_search():
+    X = make_classification(
+        120, n_features=4, n_informative=3, n_redundant=0, random_state=0
+    )[0]
+    Y_ = (X[:, :2] + np.random.RandomState(0).normal(size=(120, 2)) > 0.5).astype(int)
+    w = np.random.RandomState(1).uniform(0.5, 2.0, size=120)
+    with sklearn.config_context(enable_metadata_routing=True):
+        inner = OneVsRestClassifier(
+            LogisticRegression().set_fit_request(sample_weight=True)
+        )
+        tuner = MultiLabelThresholdTuner(inner, cv=3)
+        pipe = make_pipeline(
+            StandardScaler().set_fit_request(sample_weight=False), tuner
+        )
+        search = GridSearchCV(
+            pipe,
+            {"multilabelthresholdtuner__thresholds": [10, 20]},
+            scoring=get_scorer("macro_f1").set_score_request(sample_weight=True),
+            cv=KFold(2),
+        ).fit(X, Y_, sample_weight=w)
+        fitted = search.best_estimator_[-1].estimator_.estimators_[0]
+        reference = LogisticRegression().fit(
+            StandardScaler().fit_transform(X), Y_[:, 0], sample_weight=w
+        )
+    np.testing.assert_allclose(fitted.coef_, reference.coef_, rtol=1e-6)
+    assert np.isfinite(search.cv_results_["mean_test_score"]).all()
+
+
+def test_routing_disabled_keeps_passing_fit_params():
+    model = FixedMultiLabelThresholdClassifier(WeightedScoresAsX())
+    np.testing.assert_array_equal(
+        model.fit(S, Y, sample_weight=W).estimator_.sample_weight_, W
+    )

@@ -21,6 +21,8 @@ from torch.utils.data import Subset  # noqa: E402
 from skmml.neural import RMLCClassifier, RMLCModule, RMLCNet  # noqa: E402
 
 FAST = dict(hidden_size=8, max_epochs=15, lr=0.03, batch_size=32)
+# one modality, asked for explicitly (modalities="auto" needs prefixed names)
+ONE = {"all": slice(None)}
 
 
 @pytest.fixture(autouse=True)
@@ -309,9 +311,9 @@ def test_fit_predict_multilabel(multilabel_data):
 
 def test_deterministic_under_random_state(multilabel_data):
     X, Y = multilabel_data
-    a = RMLCClassifier(random_state=3, **FAST).fit(X, Y).predict_proba(X)
-    b = RMLCClassifier(random_state=3, **FAST).fit(X, Y).predict_proba(X)
-    c = RMLCClassifier(random_state=4, **FAST).fit(X, Y).predict_proba(X)
+    a = RMLCClassifier(ONE, random_state=3, **FAST).fit(X, Y).predict_proba(X)
+    b = RMLCClassifier(ONE, random_state=3, **FAST).fit(X, Y).predict_proba(X)
+    c = RMLCClassifier(ONE, random_state=4, **FAST).fit(X, Y).predict_proba(X)
     np.testing.assert_array_equal(a, b)
     assert not np.allclose(a, c)
 
@@ -345,8 +347,8 @@ def test_modalities_auto_from_dataframe_names(multilabel_data):
     ordered.fit(df, Y)
     assert ordered.modality_names_ == ["c", "a", "b"]
     assert ordered.net_.module_.modality_sizes == [1, 2, 3]
-    # a plain array is one modality
-    single = RMLCClassifier(random_state=0, **FAST).fit(X, Y)
+    # one modality only when asked for
+    single = RMLCClassifier(ONE, random_state=0, **FAST).fit(X, Y)
     assert single.modality_names_ == ["all"]
     assert len(single.net_.module_.dense) == 1
 
@@ -373,7 +375,7 @@ def test_modalities_sizes_and_groups(multilabel_data):
         (dict(modalities=[[0, 1, 2], [2, 3, 4, 5]]), "overlap"),
         (dict(modalities=[[0, 1], [2, 3]]), "belong to none"),
         (dict(modalities=[[0, 1], [2, 3, 4, 9]]), "outside"),
-        (dict(modalities="columns"), "modalities must be"),
+        (dict(modalities="columns"), "modalities"),
         (dict(modalities=[2, 4], modality_order=[0, 0]), "exactly once"),
         (dict(modalities=[2, 4], modality_order=["x", 1]), "unknown modality"),
         (dict(hidden_size=0), "hidden_size"),
@@ -413,7 +415,7 @@ def test_invalid_targets(multilabel_data):
 def test_binary_and_multiclass_targets(multilabel_data):
     X, _ = multilabel_data
     y_bin = np.where(X[:, 0] > 0, "yes", "no")
-    clf = RMLCClassifier(random_state=0, **FAST).fit(X, y_bin)
+    clf = RMLCClassifier(ONE, random_state=0, **FAST).fit(X, y_bin)
     np.testing.assert_array_equal(clf.classes_, ["no", "yes"])
     proba = clf.predict_proba(X)
     assert proba.shape == (80, 2)
@@ -422,7 +424,7 @@ def test_binary_and_multiclass_targets(multilabel_data):
     assert (clf.predict(X) == y_bin).mean() > 0.8
 
     y_multi = np.digitize(X[:, 0], [-0.5, 0.5])
-    clf = RMLCClassifier(random_state=0, **FAST).fit(X, y_multi)
+    clf = RMLCClassifier(ONE, random_state=0, **FAST).fit(X, y_multi)
     proba = clf.predict_proba(X)
     assert proba.shape == (80, 3)
     np.testing.assert_allclose(proba.sum(axis=1), 1.0)
@@ -431,7 +433,7 @@ def test_binary_and_multiclass_targets(multilabel_data):
 
 def test_clone_pickle_and_routed_params(multilabel_data):
     X, Y = multilabel_data
-    clf = RMLCClassifier(random_state=0, optimizer__weight_decay=1e-3, **FAST)
+    clf = RMLCClassifier(ONE, random_state=0, optimizer__weight_decay=1e-3, **FAST)
     params = clf.get_params()
     assert params["optimizer__weight_decay"] == 1e-3
     cloned = clone(clf)
@@ -448,7 +450,7 @@ def test_clone_pickle_and_routed_params(multilabel_data):
 def test_grid_search_over_module_and_optimizer_params(multilabel_data):
     X, Y = multilabel_data
     grid = GridSearchCV(
-        RMLCClassifier(random_state=0, max_epochs=5, batch_size=32),
+        RMLCClassifier(ONE, random_state=0, max_epochs=5, batch_size=32),
         {
             "hidden_size": [4, 8],
             "use_label_correlation": [True, False],
@@ -469,13 +471,13 @@ def test_grid_search_over_module_and_optimizer_params(multilabel_data):
 def test_train_split_and_verbose_epoch_table(multilabel_data, capsys):
     X, Y = multilabel_data
     clf = RMLCClassifier(
-        train_split=0.25, verbose=1, random_state=0, max_epochs=3, hidden_size=4
+        ONE, train_split=0.25, verbose=1, random_state=0, max_epochs=3, hidden_size=4
     ).fit(X, Y)
     out = capsys.readouterr().out
     assert "train_loss" in out and "valid_loss" in out
     assert len(clf.net_.history) == 3
     assert np.isfinite(clf.net_.history[-1, "valid_loss"])
-    clf = RMLCClassifier(train_split=4, random_state=0, max_epochs=2).fit(X, Y)
+    clf = RMLCClassifier(ONE, train_split=4, random_state=0, max_epochs=2).fit(X, Y)
     assert np.isfinite(clf.net_.history[-1, "valid_loss"])
 
 
@@ -502,11 +504,11 @@ def test_weights_follow_samples_through_batches(multilabel_data):
     clf.fit(X, Y, sample_weight=10 + Y, neg_weight=20 + Y)
     assert clf.net_.criterion_.calls == 2 * 5 * 2  # epochs * batches * steps
     with pytest.raises(ValueError, match="does not accept"):
-        RMLCClassifier(criterion=torch.nn.BCEWithLogitsLoss, max_epochs=1).fit(
+        RMLCClassifier(ONE, criterion=torch.nn.BCEWithLogitsLoss, max_epochs=1).fit(
             X, Y, sample_weight=np.ones(80)
         )
     with pytest.raises(ValueError, match="shape"):
-        RMLCClassifier(criterion=_SpyCriterion).fit(
+        RMLCClassifier(ONE, criterion=_SpyCriterion).fit(
             X, Y, sample_weight=np.ones((80, 2))
         )
 
@@ -514,7 +516,7 @@ def test_weights_follow_samples_through_batches(multilabel_data):
 def test_weights_follow_cv_splits(multilabel_data):
     X, Y = multilabel_data
     result = cross_validate(
-        RMLCClassifier(criterion=_SpyCriterion, max_epochs=1, random_state=0),
+        RMLCClassifier(ONE, criterion=_SpyCriterion, max_epochs=1, random_state=0),
         X,
         Y,
         cv=KFold(3, shuffle=True, random_state=0),
@@ -522,7 +524,9 @@ def test_weights_follow_cv_splits(multilabel_data):
     )
     assert len(result["test_score"]) == 3
     with pytest.raises(ValueError, match="zero everywhere"):
-        RMLCClassifier(criterion=_SpyCriterion).fit(X, Y, sample_weight=np.zeros(80))
+        RMLCClassifier(ONE, criterion=_SpyCriterion).fit(
+            X, Y, sample_weight=np.zeros(80)
+        )
 
 
 def test_skmml_losses_as_criterion(multilabel_data):
@@ -531,10 +535,10 @@ def test_skmml_losses_as_criterion(multilabel_data):
     if hasattr(losses, "WeightedBCELoss"):
         # all-one weights are the plain BCE
         plain = RMLCClassifier(
-            criterion=torch.nn.BCEWithLogitsLoss, random_state=0, **FAST
+            ONE, criterion=torch.nn.BCEWithLogitsLoss, random_state=0, **FAST
         ).fit(X, Y)
         weighted = RMLCClassifier(
-            criterion=losses.WeightedBCELoss, random_state=0, **FAST
+            ONE, criterion=losses.WeightedBCELoss, random_state=0, **FAST
         ).fit(X, Y, sample_weight=np.ones(80), neg_weight=np.ones_like(Y))
         np.testing.assert_allclose(
             weighted.predict_proba(X), plain.predict_proba(X), rtol=1e-4, atol=1e-6
@@ -542,7 +546,7 @@ def test_skmml_losses_as_criterion(multilabel_data):
         # IM-WCE style: zero negative weight on label 0 pushes it towards 1
         neg = np.ones_like(Y)
         neg[:, 0] = 0
-        ignored = RMLCClassifier(random_state=0, **FAST).fit(X, Y, neg_weight=neg)
+        ignored = RMLCClassifier(ONE, random_state=0, **FAST).fit(X, Y, neg_weight=neg)
         assert (
             ignored.predict_proba(X)[:, 0].mean() > plain.predict_proba(X)[:, 0].mean()
         )
@@ -551,7 +555,7 @@ def test_skmml_losses_as_criterion(multilabel_data):
         )
     if hasattr(losses, "LogitAdjustedBCELoss"):
         clf = RMLCClassifier(
-            criterion=losses.LogitAdjustedBCELoss, criterion__tau=0.5, **FAST
+            ONE, criterion=losses.LogitAdjustedBCELoss, criterion__tau=0.5, **FAST
         ).fit(X, Y)
         assert clf.net_.criterion_.tau == 0.5
         np.testing.assert_allclose(
@@ -561,7 +565,7 @@ def test_skmml_losses_as_criterion(multilabel_data):
         )
     if hasattr(losses, "SigmoidF1Loss"):
         clf = RMLCClassifier(
-            criterion=losses.SigmoidF1Loss, criterion__beta=2.0, **FAST
+            ONE, criterion=losses.SigmoidF1Loss, criterion__beta=2.0, **FAST
         ).fit(X, Y)
         assert clf.predict(X).shape == Y.shape
 
@@ -580,6 +584,7 @@ def test_label_priors_come_from_the_training_rows_only():
         return Subset(dataset, range(20)), Subset(dataset, range(20, 40))
 
     clf = RMLCClassifier(
+        ONE,
         criterion=losses.LogitAdjustedBCELoss,
         train_split=first_half_trains,
         random_state=0,

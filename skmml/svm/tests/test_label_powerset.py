@@ -370,14 +370,21 @@ def test_column_vector_of_classes_warns_and_is_1d():
 @pytest.mark.parametrize(
     "params, match",
     [
-        ({"solver": "sag"}, "solver must be one of"),
-        ({"kernel": "precomputed"}, "kernel must be one of"),
+        ({"solver": "sag"}, "'solver' parameter of LabelPowersetWeightedSVC"),
+        ({"kernel": "precomputed"}, "'kernel' parameter"),
         ({"solver": "liblinear", "kernel": "rbf"}, "only supports kernel=.linear."),
         ({"solver": "least_squares", "kernel": "poly"}, "only supports kernel"),
-        ({"C": 0}, "C must be a positive"),
-        ({"C": "1"}, "C must be a positive"),
-        ({"class_weight": "inverse"}, "class_weight must be one of"),
-        ({"max_iter": 0}, "max_iter must be"),
+        ({"C": 0}, "'C' parameter"),
+        ({"C": "1"}, "'C' parameter"),
+        ({"C": np.inf}, "'C' parameter"),
+        ({"class_weight": "inverse"}, "'class_weight' parameter"),
+        ({"max_iter": 0}, "'max_iter' parameter"),
+        ({"random_state": "abc"}, "'random_state' parameter"),
+        ({"solver": "least_squares", "tol": -1}, "'tol' parameter"),
+        ({"gamma": -1.0}, "'gamma' parameter"),
+        ({"shrinking": "yes"}, "'shrinking' parameter"),
+        ({"cache_size": 0}, "'cache_size' parameter"),
+        ({"degree": -1}, "'degree' parameter"),
     ],
 )
 def test_invalid_parameters(params, match):
@@ -599,3 +606,143 @@ def test_refit_with_another_solver_drops_pairwise_coef():
     clf.set_params(solver="libsvm").fit(X_TOY, Y_TOY)
     assert not hasattr(clf, "coef_") and not hasattr(clf, "intercept_")
     np.testing.assert_array_equal(clf.predict(X_TOY), clf.predict(X_TOY))
+
+
+# -------------------------------------------------- ground floor, defects
+# Predictions on the ml_data test rows, as rows packed into ints (label j
+# weighs 2**j), computed with the private encoder before it moved to
+# skmml.utils.encode_label_powerset: the shared encoder changes nothing.
+# fmt: off
+_OLD_PREDICTIONS = {
+    ("libsvm", "label"): [
+        15, 13, 0, 0, 9, 15, 15, 12, 6, 2, 11, 0, 14, 9, 15, 13, 14, 0, 12, 7, 2,
+        0, 4, 3, 13, 0, 2, 15, 15, 3, 9, 8, 5, 8, 2, 1, 4, 9, 15, 5, 9, 0, 1, 5,
+        15, 7, 0, 15, 10, 11, 15, 8, 0, 9, 0, 15, 9, 0, 5, 8, 0, 15, 4, 2, 6, 15,
+        10, 15, 0, 1, 0, 10, 4, 9, 15, 0, 0, 3, 9, 2,
+    ],
+    ("libsvm", "balanced"): [
+        7, 13, 0, 2, 9, 15, 6, 12, 6, 2, 11, 0, 14, 9, 11, 13, 14, 0, 4, 6, 2, 0,
+        4, 3, 13, 3, 2, 11, 6, 3, 9, 8, 5, 8, 2, 1, 4, 9, 15, 5, 9, 0, 1, 5, 15,
+        7, 3, 7, 10, 9, 15, 0, 0, 9, 0, 6, 9, 0, 5, 8, 0, 15, 4, 2, 6, 6, 10, 15,
+        7, 1, 0, 10, 4, 9, 15, 8, 6, 3, 9, 2,
+    ],
+    ("liblinear", "label"): [
+        7, 9, 0, 0, 15, 15, 14, 15, 15, 0, 9, 0, 15, 1, 0, 13, 12, 0, 13, 5, 2,
+        0, 4, 5, 13, 0, 2, 0, 15, 3, 9, 8, 9, 9, 2, 1, 4, 15, 15, 15, 15, 0, 1, 5,
+        15, 15, 0, 2, 11, 3, 15, 0, 0, 9, 0, 0, 9, 0, 13, 8, 0, 15, 4, 2, 7, 7,
+        15, 15, 7, 1, 0, 0, 4, 9, 15, 0, 0, 0, 9, 0,
+    ],
+    ("liblinear", "balanced"): [
+        7, 13, 3, 3, 10, 10, 6, 9, 6, 10, 9, 0, 10, 9, 13, 13, 12, 13, 13, 5, 2,
+        0, 4, 5, 13, 3, 2, 13, 10, 3, 9, 8, 9, 9, 2, 1, 4, 10, 11, 13, 10, 10, 1,
+        5, 9, 7, 0, 2, 10, 3, 9, 2, 0, 9, 3, 0, 9, 0, 13, 8, 0, 7, 4, 2, 6, 6, 11,
+        13, 14, 1, 15, 10, 4, 9, 10, 9, 12, 3, 9, 2,
+    ],
+    ("least_squares", "label"): [
+        7, 15, 0, 0, 15, 15, 7, 15, 6, 0, 9, 0, 0, 15, 0, 15, 10, 0, 4, 6, 2, 0,
+        4, 0, 13, 0, 2, 0, 15, 3, 9, 8, 7, 0, 2, 1, 4, 9, 15, 5, 15, 0, 9, 1, 15,
+        7, 0, 15, 10, 15, 9, 0, 0, 15, 0, 15, 15, 0, 15, 8, 0, 15, 4, 2, 6, 15,
+        15, 15, 15, 1, 15, 0, 4, 8, 15, 0, 0, 0, 9, 0,
+    ],
+    ("least_squares", "balanced"): [
+        7, 12, 0, 0, 9, 15, 6, 12, 6, 11, 9, 0, 0, 9, 11, 12, 10, 0, 4, 6, 2, 0,
+        4, 3, 13, 0, 2, 3, 6, 3, 9, 8, 5, 9, 2, 1, 4, 9, 15, 5, 9, 10, 9, 1, 9, 7,
+        3, 7, 10, 9, 9, 8, 11, 7, 0, 6, 9, 11, 5, 8, 0, 15, 4, 2, 6, 7, 11, 15,
+        15, 1, 15, 2, 4, 9, 15, 14, 0, 3, 9, 2,
+    ],
+}
+# fmt: on
+
+
+@pytest.mark.parametrize("solver, class_weight", sorted(_OLD_PREDICTIONS))
+def test_shared_encoder_keeps_predictions(ml_data, solver, class_weight):
+    from skmml.utils import encode_label_powerset
+
+    X, Y, X_test, _ = ml_data
+    clf = LabelPowersetWeightedSVC(
+        solver=solver, class_weight=class_weight, random_state=0
+    ).fit(X, Y)
+    combos, _ = encode_label_powerset(Y)
+    np.testing.assert_array_equal(clf.label_combinations_, combos)
+    packed = clf.predict(X_test) @ (2 ** np.arange(Y.shape[1]))
+    np.testing.assert_array_equal(packed, _OLD_PREDICTIONS[solver, class_weight])
+
+
+def test_polars_X_and_Y(ml_data):
+    pl = pytest.importorskip("polars")
+    X, Y, X_test, _ = ml_data
+    expected = LabelPowersetWeightedSVC().fit(X, Y)
+    names = [f"f{j}" for j in range(X.shape[1])]
+    clf = LabelPowersetWeightedSVC().fit(
+        pl.DataFrame(X, schema=names), pl.DataFrame(Y, schema=list("abcd"))
+    )
+    np.testing.assert_array_equal(clf.label_combinations_, expected.label_combinations_)
+    np.testing.assert_array_equal(
+        clf.predict(pl.DataFrame(X_test, schema=names)), expected.predict(X_test)
+    )
+
+
+@pytest.mark.parametrize("dtype", ["Int64", "boolean"])
+def test_pandas_nullable_Y_and_Float64_X(ml_data, dtype):
+    pd = pytest.importorskip("pandas")
+    X, Y, X_test, _ = ml_data
+    expected = LabelPowersetWeightedSVC().fit(X, Y).predict(X_test)
+    Yf = pd.DataFrame(Y.astype(bool) if dtype == "boolean" else Y).astype(dtype)
+    Xf = pd.DataFrame(X).astype("Float64")
+    clf = LabelPowersetWeightedSVC().fit(Xf, Yf)
+    np.testing.assert_array_equal(clf.predict(X_test), expected)
+
+
+@pytest.mark.parametrize("solver", ["libsvm", "liblinear", "least_squares"])
+@pytest.mark.parametrize("scale", [1e200, 1e300])
+def test_huge_values_raise_instead_of_hanging(solver, scale):
+    # liblinear never returned and least squares gave NaN probabilities here;
+    # the check runs before any solver, so this test cannot hang.
+    with pytest.raises(ValueError, match="X holds values .* Scale the features"):
+        LabelPowersetWeightedSVC(solver=solver).fit(X_TOY * scale, Y_TOY)
+    clf = LabelPowersetWeightedSVC(solver=solver).fit(X_TOY, Y_TOY)
+    with pytest.raises(ValueError, match="X holds values"):
+        clf.predict_proba(X_TOY * scale)
+
+
+def test_sparse_huge_values_raise():
+    with pytest.raises(ValueError, match="X holds values"):
+        LabelPowersetWeightedSVC(solver="liblinear").fit(
+            sp.csr_matrix(X_TOY * 1e250), Y_TOY
+        )
+
+
+def _global_state_key():
+    state = np.random.get_state()
+    return state[1].tobytes(), state[2]
+
+
+@pytest.mark.parametrize("solver", ["libsvm", "liblinear", "least_squares"])
+@pytest.mark.parametrize("random_state", [None, 0, np.random.RandomState(1)])
+def test_global_rng_is_never_consumed(ml_data, solver, random_state):
+    X, Y, X_test, _ = ml_data
+    before = _global_state_key()
+    clf = LabelPowersetWeightedSVC(solver=solver, random_state=random_state)
+    clf.fit(X, Y).predict(X_test)
+    clf.predict_proba(X_test)
+    assert _global_state_key() == before
+
+
+def test_liblinear_dual_deterministic_under_random_state():
+    # n_features > n_samples: liblinear solves the (randomised) dual
+    X, Y = make_multilabel_classification(
+        n_samples=30, n_features=40, n_classes=3, random_state=1
+    )
+    fits = [
+        LabelPowersetWeightedSVC(solver="liblinear", random_state=3, tol=1e-1)
+        .fit(X, Y)
+        .decision_function(X)
+        for _ in range(2)
+    ]
+    np.testing.assert_array_equal(fits[0], fits[1])
+
+
+def test_object_X_with_strings_raises():
+    X = np.array([["a", "b"]] * 7, dtype=object)
+    with pytest.raises(ValueError, match="string|convert"):
+        LabelPowersetWeightedSVC().fit(X, Y_TOY)
