@@ -11,7 +11,7 @@ from sklearn.ensemble import RandomForestClassifier
 from sklearn.feature_selection import SelectorMixin
 from sklearn.metrics import check_scoring
 from sklearn.model_selection import check_cv
-from sklearn.utils import Bunch, check_random_state, get_tags
+from sklearn.utils import Bunch, get_tags
 from sklearn.utils.metadata_routing import (
     MetadataRouter,
     MethodMapping,
@@ -35,6 +35,7 @@ from ..utils._param_validation import (
     StrOptions,
     _fit_context,
 )
+from ..utils._random import check_random_state_local
 
 
 def _fit_and_score(estimator, X, Y, train, test, features, scorer, fit_params):
@@ -43,13 +44,6 @@ def _fit_and_score(estimator, X, Y, train, test, features, scorer, fit_params):
     fit_params = _check_method_params(X, params=fit_params, indices=train)
     est = clone(estimator).fit(Xs[train], Y[train], **fit_params)
     return scorer(est, Xs[test], Y[test])
-
-
-def _check_rng(random_state):
-    """``check_random_state`` that seeds None from the OS, not ``np.random``."""
-    if random_state is None:
-        return np.random.RandomState(np.random.SeedSequence().generate_state(4))
-    return check_random_state(random_state)
 
 
 class RFRecursiveSelector(SelectorMixin, MetaEstimatorMixin, BaseEstimator):
@@ -428,7 +422,7 @@ class RFRecursiveSelector(SelectorMixin, MetaEstimatorMixin, BaseEstimator):
         )
         n_features = X.shape[1]
         step, min_features = self._resolve_sizes(n_features)
-        rng = _check_rng(self.random_state)
+        rng = check_random_state_local(self.random_state)
         estimator = self._get_estimator()
         scorer = self._get_scorer(estimator, multilabel)
         cv = self._get_cv(Y, estimator, multilabel)

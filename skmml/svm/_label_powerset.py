@@ -8,12 +8,13 @@ import scipy.sparse as sp
 from scipy.special import expit
 from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.svm import SVC, LinearSVC
-from sklearn.utils import check_random_state, gen_batches
+from sklearn.utils import gen_batches
 from sklearn.utils.validation import check_is_fitted, validate_data
 from threadpoolctl import threadpool_limits
 
 from ..utils import check_multilabel_indicator, encode_label_powerset, encode_target
 from ..utils._param_validation import Interval, Options, StrOptions, _fit_context
+from ..utils._random import int_seed
 
 # Largest |X| accepted. The solvers form squared Gram entries (x^4 terms in
 # liblinear's Newton steps): beyond ~1e77 they overflow, liblinear then never
@@ -37,20 +38,6 @@ def _check_magnitude(X):
             "infinite). Scale the features first, for instance with "
             "sklearn.preprocessing.StandardScaler or MaxAbsScaler."
         )
-
-
-def _solver_seed(random_state):
-    """An int seed for libsvm/liblinear that never draws from numpy's global RNG.
-
-    An int is used as given (same results as passing it to the solver); a
-    RandomState draws the seed; None draws a fresh seed from the operating
-    system's entropy, not from ``np.random``.
-    """
-    if random_state is None:
-        return int(np.random.SeedSequence().generate_state(1)[0] >> 1)
-    if isinstance(random_state, numbers.Integral):
-        return int(random_state)
-    return int(check_random_state(random_state).randint(np.iinfo(np.int32).max))
 
 
 def _ovo_dual_matrix(svc):
@@ -623,7 +610,7 @@ default="label"
             self.__dict__.pop(stale, None)
         # An int seed for the solver, so that numpy's global RNG is never drawn
         # from (SVC and LinearSVC draw their seed from it when given None).
-        seed = _solver_seed(self.random_state)
+        seed = int_seed(self.random_state)
         if self.solver == "libsvm":
             est = SVC(
                 C=self.C,

@@ -214,3 +214,16 @@ def test_label_counts():
         1,
         2,
     ]
+
+
+def test_local_random_state_never_touches_the_global_rng():
+    from skmml.utils._random import check_random_state_local, int_seed
+
+    state = np.random.get_state()
+    assert int_seed(3) == 3
+    assert isinstance(int_seed(None), int)
+    assert isinstance(int_seed(np.random.RandomState(0)), int)
+    check_random_state_local(None).randint(10)
+    assert check_random_state_local(0).randint(10) == 5
+    after = np.random.get_state()
+    assert state[0] == after[0] and np.array_equal(state[1], after[1])
