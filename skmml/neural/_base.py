@@ -237,13 +237,12 @@ class BaseNeuralEstimator(BaseEstimator):
 
     def _encode_target(self, y):
         """Float32 outputs of ``y``; sets ``classes_`` and ``_target_kind``."""
-        if y is None:
-            raise ValueError(
-                f"{type(self).__name__} requires y to be passed, but the target "
-                "y is None."
-            )
         Y, kind, classes = encode_target(
-            y, name="y", accept_sparse=False, dtype=np.float32
+            y,
+            name="y",
+            accept_sparse=False,
+            dtype=np.float32,
+            owner=type(self).__name__,
         )
         if kind == "multilabel-indicator":
             self.classes_, self._target_kind = np.arange(Y.shape[1]), "multilabel"

@@ -177,7 +177,9 @@ def check_multilabel_indicator(
     return np.array(Y, dtype=dtype, copy=True)
 
 
-def encode_target(y, *, name="y", accept_sparse=True, dtype=np.int64):
+def encode_target(
+    y, *, name="y", accept_sparse=True, dtype=np.int64, owner="This estimator"
+):
     """Read a classification target as an indicator matrix.
 
     A 2-D target with more than one column (or a sparse one) is a
@@ -195,6 +197,8 @@ def encode_target(y, *, name="y", accept_sparse=True, dtype=np.int64):
         Whether a sparse multi-label target stays sparse (CSR).
     dtype : dtype, default=np.int64
         Dtype of the returned indicator matrix.
+    owner : str, default="This estimator"
+        Who needs ``y``, for the error raised when it is None.
 
     Returns
     -------
@@ -216,8 +220,7 @@ def encode_target(y, *, name="y", accept_sparse=True, dtype=np.int64):
     """
     if y is None:
         raise ValueError(
-            f"This estimator requires {name} to be passed, but the target "
-            f"{name} is None."
+            f"{owner} requires {name} to be passed, but the target {name} is None."
         )
     values = _as_array(y, name)
     if sp.issparse(values) or (values.ndim == 2 and values.shape[1] > 1):
