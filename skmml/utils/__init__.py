@@ -2,7 +2,9 @@
 
 - the modality layout (:class:`ModalityLayout`, :func:`resolve_modalities`);
 - the multi-label target toolkit (:func:`check_multilabel_indicator`,
-  :func:`encode_target`, :func:`encode_label_powerset`, :func:`label_counts`);
+  :func:`encode_target`, :func:`encode_label_powerset`, :func:`label_counts`,
+  :func:`observed_mask` for partially labelled targets where NaN = unknown);
+- the ``allow_unknown`` target tag (:func:`accepts_unknown_labels`);
 - discovery of the public estimators (:func:`all_estimators`).
 """
 
@@ -14,12 +16,16 @@ from ._modality import (
     resolve_modalities,
     split_modality_feature_name,
 )
+from ._tags import PartialTargetTags, accepts_unknown_labels
 from ._target import (
     check_multilabel_indicator,
     encode_label_powerset,
     encode_target,
+    has_unknown,
     is_multilabel_indicator,
     label_counts,
+    observed_counts,
+    observed_mask,
 )
 
 __all__ = [
@@ -34,4 +40,9 @@ __all__ = [
     "encode_target",
     "is_multilabel_indicator",
     "label_counts",
+    "observed_counts",
+    "observed_mask",
+    "has_unknown",
+    "PartialTargetTags",
+    "accepts_unknown_labels",
 ]

@@ -33,7 +33,12 @@ def _as_array(Y, name):
             # nullable Int64 / boolean / Float64 columns: missing as NaN
             if any(not isinstance(d, np.dtype) and d.kind in "biuf" for d in dtypes):
                 return Y.to_numpy(dtype=np.float64, na_value=np.nan)
-        return np.asarray(Y.to_numpy())
+            if any(d == object for d in dtypes):  # pd.NA / None in object columns
+                import pandas as pd
+
+                values = Y.to_numpy(dtype=object)
+                return _none_as_nan(values, holes=pd.isna(values))
+        return _none_as_nan(np.asarray(Y.to_numpy()))
     if (
         isinstance(Y, list | tuple)
         and Y
@@ -54,6 +59,31 @@ def _as_array(Y, name):
             f"{name} must be a 2-D binary indicator matrix; could not "
             f"convert it to an array ({exc})."
         ) from None
+
+
+def _none_as_nan(values, holes=None):
+    """Object arrays of numbers with ``None`` holes (polars nulls) as floats."""
+    if values.dtype != object:
+        return values
+    if holes is None:
+        holes = np.equal(values, None)
+    if not np.any(holes):
+        return values
+    try:
+        return np.where(holes, np.nan, values).astype(np.float64)
+    except (TypeError, ValueError):
+        return values
+
+
+def _unknown_error(name):
+    return ValueError(
+        f"{name} contains NaN (unknown labels), but a complete 0/1 label matrix "
+        "is required here. Partially labelled targets are accepted by "
+        "skmml.multioutput.PartialBinaryRelevance, PartialClassifierChain, "
+        "skmml.neural.RMLCClassifier, ResBiLSTMClassifier and the skmml.metrics "
+        "functions (see skmml.utils.accepts_unknown_labels); otherwise drop the "
+        "incomplete rows or fill the unknown entries first."
+    )
 
 
 def is_multilabel_indicator(Y):
@@ -85,7 +115,13 @@ def is_multilabel_indicator(Y):
 
 
 def check_multilabel_indicator(
-    Y, *, name="Y", accept_sparse=True, dtype=np.int64, ensure_min_samples=1
+    Y,
+    *,
+    name="Y",
+    accept_sparse=True,
+    dtype=np.int64,
+    ensure_min_samples=1,
+    allow_unknown=False,
 ):
     """Validate a multi-label indicator matrix and return a clean copy.
 
@@ -105,17 +141,27 @@ def check_multilabel_indicator(
         Dtype of the returned matrix.
     ensure_min_samples : int, default=1
         Minimum number of rows.
+    allow_unknown : bool, default=False
+        Whether NaN entries are accepted as *unknown* labels (a partially
+        labelled target: NaN = unknown, 0 = absent, 1 = present). ``pd.NA``
+        in pandas columns, nulls in polars columns and explicitly stored NaN
+        in a sparse matrix are read as NaN too. If False, NaN is an error
+        that names the estimators accepting partial targets.
 
     Returns
     -------
     Y : ndarray or scipy.sparse.csr_matrix of shape (n_samples, n_labels)
-        The validated matrix, never a view on the input.
+        The validated matrix, never a view on the input. When
+        ``allow_unknown=True`` and ``Y`` has at least one unknown entry, the
+        result is a dense float array (``dtype`` if it is a float dtype,
+        float64 otherwise) with NaN at the unknown entries; a complete ``Y``
+        is returned exactly as with ``allow_unknown=False``.
 
     Raises
     ------
     ValueError
-        If ``Y`` is not 2-D, is empty, contains NaN/inf or values other than
-        0 and 1.
+        If ``Y`` is not 2-D, is empty, contains infinity, NaN (unless
+        ``allow_unknown=True``) or values other than 0 and 1.
 
     Examples
     --------
@@ -155,19 +201,31 @@ def check_multilabel_indicator(
             f"{name} must be a binary indicator matrix of 0/1 values; got "
             f"dtype {values.dtype}."
         )
+    unknown = None
     if values.dtype != bool:
         if np.issubdtype(values.dtype, np.floating) and not np.all(np.isfinite(values)):
-            raise ValueError(
-                f"{name} contains NaN or infinity; a binary indicator matrix "
-                "of 0/1 values is required."
-            )
+            if np.any(np.isinf(values)):
+                raise ValueError(
+                    f"{name} contains infinity; a binary indicator matrix of "
+                    "0/1 values (NaN for unknown entries) is required."
+                )
+            if not allow_unknown:
+                raise _unknown_error(name)
+            unknown = np.isnan(values)
         bad = (values != 0) & (values != 1)
+        if unknown is not None:
+            bad &= ~unknown
         if np.any(bad):
             found = np.unique(values[bad])[:5].tolist()
             raise ValueError(
                 f"{name} must be a binary indicator matrix of 0/1 values; "
                 f"found value(s) {found}."
             )
+    if unknown is not None:
+        out_dtype = dtype if np.issubdtype(np.dtype(dtype), np.floating) else np.float64
+        if sp.issparse(Y):
+            Y = Y.toarray()
+        return np.array(Y, dtype=out_dtype, copy=True)
     if sp.issparse(Y):
         Y = Y.astype(dtype)  # astype copies
         Y.eliminate_zeros()
@@ -178,7 +236,13 @@ def check_multilabel_indicator(
 
 
 def encode_target(
-    y, *, name="y", accept_sparse=True, dtype=np.int64, owner="This estimator"
+    y,
+    *,
+    name="y",
+    accept_sparse=True,
+    dtype=np.int64,
+    owner="This estimator",
+    allow_unknown=False,
 ):
     """Read a classification target as an indicator matrix.
 
@@ -199,6 +263,9 @@ def encode_target(
         Dtype of the returned indicator matrix.
     owner : str, default="This estimator"
         Who needs ``y``, for the error raised when it is None.
+    allow_unknown : bool, default=False
+        Whether a multi-label ``y`` may hold NaN for unknown entries (see
+        :func:`check_multilabel_indicator`). A 1-D target never may.
 
     Returns
     -------
@@ -225,7 +292,11 @@ def encode_target(
     values = _as_array(y, name)
     if sp.issparse(values) or (values.ndim == 2 and values.shape[1] > 1):
         Y = check_multilabel_indicator(
-            values, name=name, accept_sparse=accept_sparse, dtype=dtype
+            values,
+            name=name,
+            accept_sparse=accept_sparse,
+            dtype=dtype,
+            allow_unknown=allow_unknown,
         )
         return Y, "multilabel-indicator", None
     if values.ndim == 2 and values.shape[1] == 1:
@@ -244,6 +315,11 @@ def encode_target(
         )
     if values.size == 0:
         raise ValueError(f"{name} is empty; at least one sample is required.")
+    if values.dtype.kind == "f" and np.isnan(values).any():
+        raise ValueError(
+            f"{name} is a 1-D target with NaN entries; unknown labels are only "
+            "supported in a 2-D multi-label indicator matrix (NaN = unknown)."
+        )
     kind = type_of_target(values, input_name=name)
     if kind not in ("binary", "multiclass"):
         raise ValueError(
@@ -296,13 +372,77 @@ def encode_label_powerset(Y):
     return np.asarray(Y[first[order]], dtype=np.int64), codes
 
 
-def label_counts(Y, sample_weight=None):
-    """Number (or total weight) of positive samples of every label.
+def observed_mask(Y):
+    """Boolean mask of the known entries of a (possibly partial) label matrix.
 
     Parameters
     ----------
     Y : array-like or sparse matrix of shape (n_samples, n_labels)
-        Binary indicator matrix (already validated).
+        Label matrix with NaN at unknown entries, as returned by
+        :func:`check_multilabel_indicator` with ``allow_unknown=True``.
+
+    Returns
+    -------
+    mask : ndarray of shape (n_samples, n_labels), dtype bool
+        True where the label is known (0 or 1); all True for a complete
+        matrix.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from skmml.utils import observed_mask
+    >>> observed_mask([[1, np.nan], [0, 1]]).tolist()
+    [[True, False], [True, True]]
+    """
+    if sp.issparse(Y):
+        Y = sp.csr_matrix(Y)
+        mask = np.ones(Y.shape, dtype=bool)
+        if Y.dtype.kind == "f":
+            rows = np.repeat(np.arange(Y.shape[0]), np.diff(Y.indptr))
+            nan = np.isnan(Y.data)
+            mask[rows[nan], Y.indices[nan]] = False
+        return mask
+    Y = np.asarray(Y)
+    if Y.dtype.kind != "f":
+        return np.ones(Y.shape, dtype=bool)
+    return ~np.isnan(Y)
+
+
+def has_unknown(Y):
+    """Whether a label matrix has at least one unknown (NaN) entry.
+
+    Parameters
+    ----------
+    Y : array-like or sparse matrix of shape (n_samples, n_labels)
+        Label matrix (already validated).
+
+    Returns
+    -------
+    bool
+        True if ``Y`` is a partial target.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from skmml.utils import has_unknown
+    >>> has_unknown([[1, np.nan]]), has_unknown([[1, 0]])
+    (True, False)
+    """
+    values = Y.data if sp.issparse(Y) else np.asarray(Y)
+    return bool(values.dtype.kind == "f" and np.isnan(values).any())
+
+
+def label_counts(Y, sample_weight=None):
+    """Number (or total weight) of positive samples of every label.
+
+    Unknown (NaN) entries of a partial label matrix are not counted; use
+    :func:`observed_counts` for the number of known entries, so that the
+    prior of label ``j`` is ``label_counts(Y)[j] / observed_counts(Y)[j]``.
+
+    Parameters
+    ----------
+    Y : array-like or sparse matrix of shape (n_samples, n_labels)
+        Binary indicator matrix (already validated), NaN for unknown entries.
     sample_weight : array-like of shape (n_samples,), default=None
         Weights; the counts are then weighted sums.
 
@@ -313,13 +453,50 @@ def label_counts(Y, sample_weight=None):
 
     Examples
     --------
+    >>> import numpy as np
     >>> from skmml.utils import label_counts
     >>> label_counts([[1, 0], [1, 1], [0, 0]]).tolist()
     [2, 1]
+    >>> label_counts([[1, np.nan], [np.nan, 1], [0, 0]]).tolist()
+    [1, 1]
     """
-    if not sp.issparse(Y):
+    if sp.issparse(Y):
+        if has_unknown(Y):
+            Y = Y.toarray()
+    else:
         Y = np.asarray(Y)
+    if not sp.issparse(Y) and Y.dtype.kind == "f":
+        Y = np.where(np.isnan(Y), 0.0, Y)
     if sample_weight is None:
         return np.asarray(Y.sum(axis=0)).ravel().astype(np.int64)
     w = np.asarray(sample_weight, dtype=np.float64)
     return np.asarray(Y.T @ w).ravel().astype(np.float64)
+
+
+def observed_counts(Y, sample_weight=None):
+    """Number (or total weight) of known entries of every label.
+
+    Parameters
+    ----------
+    Y : array-like or sparse matrix of shape (n_samples, n_labels)
+        Label matrix (already validated), NaN for unknown entries.
+    sample_weight : array-like of shape (n_samples,), default=None
+        Weights; the counts are then weighted sums.
+
+    Returns
+    -------
+    counts : ndarray of shape (n_labels,)
+        ``n_samples`` for every label of a complete matrix without weights.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from skmml.utils import observed_counts
+    >>> observed_counts([[1, np.nan], [np.nan, 1], [0, 0]]).tolist()
+    [2, 2]
+    """
+    mask = observed_mask(Y)
+    if sample_weight is None:
+        return mask.sum(axis=0).astype(np.int64)
+    w = np.asarray(sample_weight, dtype=np.float64)
+    return (mask.T.astype(np.float64) @ w).astype(np.float64)

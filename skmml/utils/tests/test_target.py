@@ -91,7 +91,7 @@ def test_check_dtype_and_min_samples():
         (np.zeros((0, 2)), r"0 sample\(s\)"),
         ([[0, 2]], r"found value\(s\) \[2\]"),
         ([[0.5, 1.0]], r"found value\(s\) \[0.5\]"),
-        ([[np.nan, 1.0]], "contains NaN or infinity"),
+        ([[np.nan, 1.0]], "contains NaN"),
         ([["a", "b"]], "binary indicator matrix of 0/1 values; got dtype"),
         (sp.csr_matrix([[0, 3]]), r"found value\(s\) \[3\]"),
     ],
