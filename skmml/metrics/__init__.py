@@ -7,6 +7,11 @@ scorers for ``GridSearchCV`` / ``cross_validate``.
 :func:`label_imbalance_report` measures the label imbalance of a data set;
 :func:`long_tail_report` and :func:`make_long_tail_scorer` evaluate head,
 medium and tail labels, grouped by their training frequency.
+
+Every function and scorer accepts a partial ``Y_true`` (NaN, ``pd.NA`` or
+an explicitly stored NaN marks an unknown entry) and leaves the unknown
+entries out, with the exact definition in its docstring; on a complete
+``Y_true`` the results are unchanged. Predictions and scores stay complete.
 """
 
 import warnings

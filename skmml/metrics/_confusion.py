@@ -49,9 +49,16 @@ def _weighted_sum(M, weights):
     return np.asarray(M.T @ weights).ravel()
 
 
-def _label_confusion_counts(Y_true, Y_pred, sample_weight=None):
-    """Per-label ``(tp, fp, fn)`` of validated indicator matrices (dense or CSR)."""
-    if sp.issparse(Y_true) or sp.issparse(Y_pred):
+def _label_confusion_counts(Y_true, Y_pred, sample_weight=None, observed=None):
+    """Per-label ``(tp, fp, fn)`` of validated indicator matrices (dense or CSR).
+
+    With ``observed`` (a boolean mask of the known entries of ``Y_true``, whose
+    unknown entries hold 0), only the known entries are counted.
+    """
+    if observed is not None:
+        Y_true, Y_pred = _masked_pair(Y_true, Y_pred, observed)
+        both = Y_true * Y_pred
+    elif sp.issparse(Y_true) or sp.issparse(Y_pred):
         both = sp.csr_matrix(Y_true).multiply(sp.csr_matrix(Y_pred))
     else:
         both = np.asarray(Y_true) * np.asarray(Y_pred)
@@ -63,9 +70,15 @@ def _label_confusion_counts(Y_true, Y_pred, sample_weight=None):
     )
 
 
-def _row_counts(Y_true, Y_pred):
-    """Per-sample ``(tp, |Y_i|, |P_i|)`` of validated indicator matrices."""
-    if sp.issparse(Y_true) or sp.issparse(Y_pred):
+def _row_counts(Y_true, Y_pred, observed=None):
+    """Per-sample ``(tp, |Y_i|, |P_i|)`` of validated indicator matrices.
+
+    With ``observed``, the sets are restricted to the known entries of each row.
+    """
+    if observed is not None:
+        Y_true, Y_pred = _masked_pair(Y_true, Y_pred, observed)
+        both = Y_true * Y_pred
+    elif sp.issparse(Y_true) or sp.issparse(Y_pred):
         Y_true, Y_pred = sp.csr_matrix(Y_true), sp.csr_matrix(Y_pred)
         both = Y_true.multiply(Y_pred)
     else:
@@ -75,6 +88,17 @@ def _row_counts(Y_true, Y_pred):
         np.asarray(M.sum(axis=1)).ravel().astype(np.int64)
         for M in (both, Y_true, Y_pred)
     )
+
+
+def _masked_pair(Y_true, Y_pred, observed):
+    """Dense int64 ``Y_true`` and ``Y_pred`` with 0 at the unknown entries."""
+    if sp.issparse(Y_true):
+        Y_true = Y_true.toarray()
+    if sp.issparse(Y_pred):
+        Y_pred = Y_pred.toarray()
+    Y_true = np.where(observed, Y_true, 0).astype(np.int64)
+    Y_pred = np.where(observed, Y_pred, 0).astype(np.int64)
+    return Y_true, Y_pred
 
 
 def _threshold_confusion_counts(Y, scores, grid):
@@ -110,6 +134,11 @@ def _nanaverage(values, weights=None):
     if weights.sum() == 0:
         return float(np.mean(values[keep]))
     return float(np.average(values[keep], weights=weights))
+
+
+def _warn_no_known(message):
+    """Warn that a metric is undefined for lack of known entries of Y_true."""
+    warnings.warn(message, UndefinedMetricWarning, stacklevel=4)
 
 
 def _warn_undefined(undefined, what):

@@ -10,15 +10,21 @@ from ._grouping import _check_group, _resolve_groups
 from ._multilabel import _check_bipartition, _check_ranking, per_label_f1
 
 
-def _per_label_ap(Y_true, Y_score, weights):
-    """Average precision of each label; NaN for a label without positives."""
+def _per_label_ap(Y_true, Y_score, weights, observed=None):
+    """Average precision of each label; NaN for a label without positives.
+
+    With ``observed``, label ``j`` is scored on its known rows only.
+    """
     ap = np.full(Y_true.shape[1], np.nan)
     for j in range(Y_true.shape[1]):
-        positives = Y_true[:, j] if weights is None else Y_true[:, j] & (weights > 0)
+        y, score, w = Y_true[:, j], Y_score[:, j], weights
+        if observed is not None:
+            rows = observed[:, j]
+            y, score = y[rows], score[rows]
+            w = None if weights is None else weights[rows]
+        positives = y if w is None else y & (w > 0)
         if positives.any():
-            ap[j] = average_precision_score(
-                Y_true[:, j], Y_score[:, j], sample_weight=weights
-            )
+            ap[j] = average_precision_score(y, score, sample_weight=w)
     return ap
 
 
@@ -30,8 +36,8 @@ def _nanmean_or_nan(values):
 def _warn_empty(group, what):
     warnings.warn(
         f"{what} of the {group!r} group is undefined: no label falls in it "
-        "(or, for average precision, none of its labels has a positive "
-        "sample in Y_true); returning NaN.",
+        "(or none of its labels has a known entry in Y_true, or, for average "
+        "precision, a known positive sample); returning NaN.",
         UndefinedMetricWarning,
         stacklevel=3,
     )
@@ -54,16 +60,18 @@ def group_macro_f1(
     Parameters
     ----------
     Y_true : {array-like, sparse matrix} of shape (n_samples, n_labels)
-        True binary indicator matrix of the evaluation samples.
+        True binary indicator matrix of the evaluation samples; NaN marks an
+        unknown entry (see Notes).
     Y_pred : {array-like, sparse matrix} of shape (n_samples, n_labels)
-        Predicted binary indicator matrix.
+        Predicted binary indicator matrix (complete).
     group : {"head", "medium", "tail"}, default="tail"
         Group whose labels are averaged.
     Y_train : {array-like, sparse matrix} of shape (n_train, n_labels), \
             default=None
         Training labels from which the groups are computed with
-        :func:`head_medium_tail_groups`. Exactly one of ``Y_train`` and
-        ``label_groups`` is required.
+        :func:`head_medium_tail_groups` (NaN entries are unknown and not
+        counted). Exactly one of ``Y_train`` and ``label_groups`` is
+        required.
     label_groups : array-like of str of shape (n_labels,), default=None
         Precomputed group of each label.
     grouping : {"quantile", "count"}, default="quantile"
@@ -90,6 +98,11 @@ def group_macro_f1(
 
     .. math:: F1_{macro}(G) = \frac{1}{|G|} \sum_{j \in G} F1_j
 
+    **Unknown labels.** :math:`F1_j` is computed on the rows where label
+    :math:`j` is known in ``Y_true``, and a label of the group without any
+    known entry is left out of :math:`G` (NaN, with an
+    ``UndefinedMetricWarning``, if no label of the group is left).
+
     Examples
     --------
     >>> from skmml.metrics import group_macro_f1
@@ -102,11 +115,14 @@ def group_macro_f1(
     1.0
     """
     _check_group(group)
-    Y_true, Y_pred, _ = _check_bipartition(Y_true, Y_pred, sample_weight)
+    Y_true, Y_pred, _, observed = _check_bipartition(Y_true, Y_pred, sample_weight)
     groups = _resolve_groups(
         Y_true.shape[1], Y_train, label_groups, grouping, thresholds
     )
-    columns = np.flatnonzero(groups == group)
+    in_group = groups == group
+    if observed is not None:
+        in_group &= observed.any(axis=0)
+    columns = np.flatnonzero(in_group)
     if columns.size == 0:
         _warn_empty(group, "Macro-F1")
         return float("nan")
@@ -135,7 +151,8 @@ def group_average_precision(
     Parameters
     ----------
     Y_true : {array-like, sparse matrix} of shape (n_samples, n_labels)
-        True binary indicator matrix of the evaluation samples.
+        True binary indicator matrix of the evaluation samples; NaN marks an
+        unknown entry (see Notes).
     Y_score : array-like of shape (n_samples, n_labels)
         Real-valued label scores, higher meaning more likely positive
         (``decision_function`` or positive-class ``predict_proba``).
@@ -143,8 +160,9 @@ def group_average_precision(
         Group whose labels are averaged.
     Y_train : {array-like, sparse matrix} of shape (n_train, n_labels), \
             default=None
-        Training labels from which the groups are computed. Exactly one of
-        ``Y_train`` and ``label_groups`` is required.
+        Training labels from which the groups are computed (NaN entries are
+        unknown and not counted). Exactly one of ``Y_train`` and
+        ``label_groups`` is required.
     label_groups : array-like of str of shape (n_labels,), default=None
         Precomputed group of each label.
     grouping : {"quantile", "count"}, default="quantile"
@@ -174,6 +192,11 @@ def group_average_precision(
     ``average="macro"`` counts it as 0); tail labels often have no positive
     in a small test fold.
 
+    **Unknown labels.** :math:`AP_j` is computed on the rows where label
+    :math:`j` is known in ``Y_true`` (an unknown entry equals deleting that
+    row for that label); a label without a known positive is left out as
+    above.
+
     Examples
     --------
     >>> from skmml.metrics import group_average_precision
@@ -184,7 +207,7 @@ def group_average_precision(
     0.333...
     """
     _check_group(group)
-    Y_true, Y_score, weights = _check_ranking(Y_true, Y_score, sample_weight)
+    Y_true, Y_score, weights, observed = _check_ranking(Y_true, Y_score, sample_weight)
     groups = _resolve_groups(
         Y_true.shape[1], Y_train, label_groups, grouping, thresholds
     )
@@ -192,7 +215,12 @@ def group_average_precision(
     value = float("nan")
     if columns.size:
         value = _nanmean_or_nan(
-            _per_label_ap(Y_true[:, columns], Y_score[:, columns], weights)
+            _per_label_ap(
+                Y_true[:, columns],
+                Y_score[:, columns],
+                weights,
+                None if observed is None else observed[:, columns],
+            )
         )
     if np.isnan(value):
         _warn_empty(group, "Average precision")

@@ -78,7 +78,8 @@ def head_medium_tail_groups(Y_train, *, grouping="quantile", thresholds=None):
     ----------
     Y_train : {array-like, sparse matrix} of shape (n_samples, n_labels)
         Training label indicator matrix. Pass the labels the model is
-        trained on, never the labels it is evaluated on.
+        trained on, never the labels it is evaluated on. NaN marks an
+        unknown entry, which is not counted (see Notes).
     grouping : {"quantile", "count"}, default="quantile"
         How a label's number of positive training samples :math:`n_j` is
         turned into a group:
@@ -120,6 +121,13 @@ def head_medium_tail_groups(Y_train, *, grouping="quantile", thresholds=None):
     absolute terms": use ``grouping="count"`` to compare data sets.
     Labels that all have the same count are all *medium*.
 
+    **Unknown labels.** :math:`n_j` is the number of *known* positive
+    training samples of label :math:`j` (:func:`skmml.utils.label_counts`):
+    an unknown entry counts neither as a positive nor as a negative. This is
+    the number of positive examples a model trained on the known entries
+    sees, which is what head, medium and tail describe; it is not rescaled
+    by the number of known entries.
+
     References
     ----------
     .. [1] Z. Liu, Z. Miao, X. Zhan, J. Wang, B. Gong and S. X. Yu,
@@ -138,7 +146,7 @@ def head_medium_tail_groups(Y_train, *, grouping="quantile", thresholds=None):
     >>> head_medium_tail_groups(Y_train, grouping="count", thresholds=(2, 3))
     array(['head', 'medium', 'tail'], dtype=object)
     """
-    Y_train = check_multilabel_indicator(Y_train, name="Y_train")
+    Y_train = check_multilabel_indicator(Y_train, name="Y_train", allow_unknown=True)
     return _groups_from_counts(label_counts(Y_train), grouping, thresholds)
 
 
@@ -171,7 +179,7 @@ def _resolve_groups(n_labels, Y_train, label_groups, grouping, thresholds):
         )
     if label_groups is not None:
         return _check_label_groups(label_groups, n_labels)
-    Y_train = check_multilabel_indicator(Y_train, name="Y_train")
+    Y_train = check_multilabel_indicator(Y_train, name="Y_train", allow_unknown=True)
     if Y_train.shape[1] != n_labels:
         raise ValueError(
             f"Y_train has {Y_train.shape[1]} labels but the evaluated "

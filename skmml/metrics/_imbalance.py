@@ -3,7 +3,13 @@
 import numpy as np
 import scipy.sparse as sp
 
-from ..utils import check_multilabel_indicator, label_counts
+from ..utils import (
+    check_multilabel_indicator,
+    has_unknown,
+    label_counts,
+    observed_counts,
+    observed_mask,
+)
 from ._grouping import _DEFAULT_THRESHOLDS, GROUPS, _groups_from_counts
 from ._long_tail_report import _check_label_names
 
@@ -12,6 +18,20 @@ def _imbalance_ratios(counts):
     """IRLbl of each label; inf for a label without positive samples."""
     with np.errstate(divide="ignore"):
         return np.where(counts > 0, counts.max() / np.maximum(counts, 1), np.inf)
+
+
+def _partial_imbalance_ratios(counts, n_known):
+    """IRLbl from the positive rate among the known entries of each label.
+
+    inf for a label with known entries but no known positive, NaN for a
+    label without any known entry.
+    """
+    rate = np.zeros(counts.shape, dtype=np.float64)
+    np.divide(counts, n_known, out=rate, where=n_known > 0)
+    irlbl = np.full(counts.shape, np.inf)
+    np.divide(rate.max(), rate, out=irlbl, where=rate > 0)
+    irlbl[n_known == 0] = np.nan
+    return irlbl
 
 
 def _scumble_per_sample(Y, irlbl):
@@ -42,9 +62,15 @@ class LabelImbalanceReport:
     label_names : list of str
         Name of each label.
     label_counts : ndarray of shape (n_labels,)
-        Number of samples in which each label is positive.
+        Number of samples in which each label is (known to be) positive.
+    observed_counts : ndarray of shape (n_labels,)
+        Number of samples in which each label is known (``n_samples`` for
+        every label of a complete matrix).
+    n_unknown : int
+        Number of unknown (NaN) entries.
     irlbl : ndarray of shape (n_labels,)
-        Imbalance ratio per label (inf for a label without positives).
+        Imbalance ratio per label (inf for a label without positives, NaN
+        for a label without any known entry).
     mean_ir, max_ir, cvir : float
         MeanIR, MaxIR and CVIR over the labels with at least one positive.
     scumble : float
@@ -117,16 +143,17 @@ class LabelImbalanceReport:
         Returns
         -------
         frame : pandas.DataFrame
-            Indexed by label name, columns ``positives``, ``frequency``,
-            ``irlbl``, ``scumble`` and ``group``. The data-set level
-            measures are in :meth:`summary`.
+            Indexed by label name, columns ``positives``, ``frequency``
+            (positives / known entries of the label), ``irlbl``, ``scumble``
+            and ``group``. The data-set level measures are in
+            :meth:`summary`.
         """
         import pandas as pd
 
         frame = pd.DataFrame(
             {
                 "positives": self.label_counts,
-                "frequency": self.label_counts / self.n_samples,
+                "frequency": self._frequency(),
                 "irlbl": self.irlbl,
                 "scumble": self.label_scumble,
                 "group": self.label_groups.astype(str),
@@ -134,6 +161,10 @@ class LabelImbalanceReport:
             index=pd.Index(self.label_names, name="label"),
         )
         return frame
+
+    def _frequency(self):
+        with np.errstate(invalid="ignore", divide="ignore"):
+            return self.label_counts / self.observed_counts
 
     def to_text(self, digits=3):
         """Return the report as aligned plain text.
@@ -158,9 +189,16 @@ class LabelImbalanceReport:
             f"CVIR {self.cvir:.{d}f}  SCUMBLE {self.scumble:.{d}f}",
             f"groups ({self.grouping}, tail < {low:.3g}, head > {high:.3g}): "
             f"head {s['n_head']}, medium {s['n_medium']}, tail {s['n_tail']}",
-            "",
         ]
+        if self.n_unknown:
+            total = self.n_samples * self.n_labels
+            lines.append(
+                f"unknown entries {self.n_unknown} of {total} "
+                f"({self.n_unknown / total:.1%}); measures on the known entries"
+            )
+        lines.append("")
         width = max(5, *(len(n) for n in self.label_names))
+        frequency = self._frequency()
         lines.append(
             f"{'label':<{width}}{'positives':>10}{'frequency':>10}"
             f"{'IRLbl':>10}{'SCUMBLE':>10}  group"
@@ -168,7 +206,7 @@ class LabelImbalanceReport:
         for j, name in enumerate(self.label_names):
             lines.append(
                 f"{name:<{width}}{self.label_counts[j]:>10d}"
-                f"{self.label_counts[j] / self.n_samples:>10.{d}f}"
+                f"{frequency[j]:>10.{d}f}"
                 f"{self.irlbl[j]:>10.{d}f}{self.label_scumble[j]:>10.{d}f}"
                 f"  {self.label_groups[j]}"
             )
@@ -194,7 +232,8 @@ def label_imbalance_report(
     Parameters
     ----------
     Y : {array-like, sparse matrix} of shape (n_samples, n_labels)
-        Label indicator matrix (usually the training labels).
+        Label indicator matrix (usually the training labels). NaN marks an
+        unknown entry (see Notes).
     label_names : sequence of str, default=None
         Names of the labels (default ``"0"``, ``"1"``, ...).
     grouping : {"quantile", "count"}, default="quantile"
@@ -256,6 +295,29 @@ def label_imbalance_report(
     Label cardinality and density are
     :math:`Card = \frac{1}{N}\sum_i |Y_i|` and :math:`Dens = Card / |L|`.
 
+    **Unknown labels.** On a partial ``Y`` (NaN = unknown) every measure
+    uses the known entries only, and reduces to the formulas above on a
+    complete ``Y``:
+
+    - ``label_counts`` (:math:`n_\lambda`) counts the known positives and
+      ``observed_counts`` (:math:`m_\lambda`) the known entries; the head /
+      medium / tail groups come from :math:`n_\lambda`, as in
+      :func:`head_medium_tail_groups`.
+    - IRLbl compares the positive *rates* among the known entries,
+      :math:`p_\lambda = n_\lambda / m_\lambda`:
+      :math:`IRLbl(\lambda) = \max_{\lambda'} p_{\lambda'} / p_\lambda`
+      (raw counts would make a label that is mostly unannotated look
+      rare). A label without any known entry has a NaN IRLbl and, like a
+      label without positives, is left out of MeanIR, MaxIR and CVIR.
+    - :math:`Y_i` is the set of known positives of sample :math:`i`;
+      SCUMBLE is the mean :math:`SCUMBLE_i` over the samples with at least
+      one known entry.
+    - :math:`Card = \sum_\lambda p_\lambda` (the expected number of labels
+      of a sample) and :math:`Dens = Card / |L|`; both are NaN if a label
+      has no known entry.
+    - ``n_labelsets`` counts the distinct label sets of the samples whose
+      labels are all known.
+
     References
     ----------
     .. [1] F. Charte, A. J. Rivera, M. J. del Jesus and F. Herrera,
@@ -288,7 +350,7 @@ def label_imbalance_report(
     b             2     0.500     2.000     0.100  medium
     c             1     0.250     4.000     0.143  tail
     """
-    Y = check_multilabel_indicator(Y, name="Y")
+    Y = check_multilabel_indicator(Y, name="Y", allow_unknown=True)
     n_samples, n_labels = Y.shape
     names = _check_label_names(label_names, n_labels)
     counts = label_counts(Y)
@@ -296,7 +358,15 @@ def label_imbalance_report(
     groups = _groups_from_counts(counts, grouping, thresholds)
     if thresholds is None:
         thresholds = _DEFAULT_THRESHOLDS[grouping]
-    irlbl = _imbalance_ratios(counts)
+    observed = observed_mask(Y) if has_unknown(Y) else None
+    if observed is None:
+        n_known = np.full(n_labels, n_samples, dtype=np.int64)
+        irlbl = _imbalance_ratios(counts)
+    else:
+        n_known = observed_counts(Y)
+        irlbl = _partial_imbalance_ratios(counts, n_known)
+        # the known positives of each sample
+        Y = np.where(observed, Y, 0).astype(np.int64)
 
     defined = irlbl[np.isfinite(irlbl)]
     if defined.size:
@@ -311,7 +381,22 @@ def label_imbalance_report(
         label_scumble = np.asarray(Y.T @ scumble_i, dtype=np.float64).ravel() / counts
     label_scumble[counts == 0] = np.nan
 
-    n_active = np.asarray(Y.sum(axis=1)).ravel()
+    if observed is None:
+        scumble = float(scumble_i.mean())
+        n_active = np.asarray(Y.sum(axis=1)).ravel()
+        cardinality = float(n_active.mean())
+        density = float(n_active.mean() / n_labels)
+    else:
+        known_rows = observed.any(axis=1)
+        scumble = (
+            float(scumble_i[known_rows].mean()) if known_rows.any() else float("nan")
+        )
+        if np.all(n_known > 0):
+            cardinality = float(np.sum(counts / n_known))
+            density = cardinality / n_labels
+        else:
+            cardinality = density = float("nan")
+
     if sp.issparse(Y):
         n_labelsets = len(
             {
@@ -320,21 +405,24 @@ def label_imbalance_report(
             }
         )
     else:
-        n_labelsets = int(np.unique(Y.astype(bool), axis=0).shape[0])
+        complete_rows = Y if observed is None else Y[observed.all(axis=1)]
+        n_labelsets = int(np.unique(complete_rows.astype(bool), axis=0).shape[0])
 
     return LabelImbalanceReport(
         n_samples=int(n_samples),
         n_labels=int(n_labels),
         label_names=names,
         label_counts=counts,
+        observed_counts=n_known,
+        n_unknown=int(n_samples * n_labels - n_known.sum()),
         irlbl=irlbl,
         mean_ir=mean_ir,
         max_ir=max_ir,
         cvir=cvir,
-        scumble=float(scumble_i.mean()),
+        scumble=scumble,
         label_scumble=label_scumble,
-        cardinality=float(n_active.mean()),
-        density=float(n_active.mean() / n_labels),
+        cardinality=cardinality,
+        density=density,
         n_labelsets=n_labelsets,
         label_groups=groups,
         grouping=grouping,

@@ -17,7 +17,8 @@ class LongTailReport:
     label_names : list of str
         Name of each label.
     per_label_f1 : ndarray of shape (n_labels,)
-        F1 of each label on the evaluation samples.
+        F1 of each label on the evaluation samples (on its known entries
+        when ``Y_true`` is partial; NaN for a label without any).
     per_label_average_precision : ndarray of shape (n_labels,) or None
         Average precision of each label (NaN if the label has no positive
         evaluation sample); None when no scores were given.
@@ -129,17 +130,19 @@ def long_tail_report(
     Parameters
     ----------
     Y_true : {array-like, sparse matrix} of shape (n_samples, n_labels)
-        True binary indicator matrix of the evaluation samples.
+        True binary indicator matrix of the evaluation samples; NaN marks an
+        unknown entry (see Notes).
     Y_pred : {array-like, sparse matrix} of shape (n_samples, n_labels)
-        Predicted binary indicator matrix.
+        Predicted binary indicator matrix (complete).
     Y_score : array-like of shape (n_samples, n_labels), default=None
         Real-valued label scores for average precision; without it the
         ``average_precision`` entries are NaN.
     Y_train : {array-like, sparse matrix} of shape (n_train, n_labels), \
             default=None
         Training labels from which the groups are computed with
-        :func:`head_medium_tail_groups`. Exactly one of ``Y_train`` and
-        ``label_groups`` is required.
+        :func:`head_medium_tail_groups` (NaN entries are unknown and not
+        counted). Exactly one of ``Y_train`` and ``label_groups`` is
+        required.
     label_groups : array-like of str of shape (n_labels,), default=None
         Precomputed group of each label.
     grouping : {"quantile", "count"}, default="quantile"
@@ -170,6 +173,17 @@ def long_tail_report(
     head_medium_tail_groups : The grouping rule.
     make_long_tail_scorer : The tail macro-F1 as a model-selection scorer.
 
+    Notes
+    -----
+    **Unknown labels.** With a partial ``Y_true`` every score uses the known
+    entries only: ``per_label_f1`` and ``per_label_average_precision`` are
+    computed on the rows where each label is known (:func:`per_label_f1`,
+    :func:`group_average_precision`) and are NaN for a label without any
+    known entry; such a label is left out of its group's ``macro_f1`` and
+    ``micro_f1`` (pooled over the known entries, :func:`micro_f1`), though
+    ``n_labels`` still counts it. A group whose labels have no known entry
+    gets NaN scores.
+
     Examples
     --------
     >>> from skmml.metrics import long_tail_report
@@ -185,7 +199,9 @@ def long_tail_report(
     tail         1     0.000     0.000     0.333
     all          3     0.667     0.750     0.778
     """
-    Y_true, Y_pred, weights = _check_bipartition(Y_true, Y_pred, sample_weight)
+    Y_true, Y_pred, weights, observed = _check_bipartition(
+        Y_true, Y_pred, sample_weight
+    )
     n_labels = Y_true.shape[1]
     groups = _resolve_groups(n_labels, Y_train, label_groups, grouping, thresholds)
     names = _check_label_names(label_names, n_labels)
@@ -194,15 +210,18 @@ def long_tail_report(
     )
     ap = None
     if Y_score is not None:
-        Y_true_dense, Y_score, _ = _check_ranking(Y_true, Y_score, weights)
-        ap = _per_label_ap(Y_true_dense, Y_score, weights)
+        Y_true_dense, Y_score, _, _ = _check_ranking(Y_true, Y_score, weights)
+        ap = _per_label_ap(Y_true_dense, Y_score, weights, observed)
+    # labels with a known entry (all of them when Y_true is complete)
+    known = np.ones(n_labels, bool) if observed is None else observed.any(axis=0)
 
     scores = {}
     for group in (*GROUPS, "all"):
         mask = np.ones(n_labels, bool) if group == "all" else groups == group
-        columns = np.flatnonzero(mask)
+        n_group = int(np.count_nonzero(mask))
+        columns = np.flatnonzero(mask & known)
         row = {
-            "n_labels": int(columns.size),
+            "n_labels": n_group,
             "macro_f1": float("nan"),
             "micro_f1": float("nan"),
             "average_precision": float("nan"),

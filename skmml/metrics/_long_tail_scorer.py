@@ -73,7 +73,7 @@ class _LongTailScorer(_BaseScorer):
         return groups
 
     def _score(self, method_caller, estimator, X, y_true, **kwargs):
-        Y_true = check_multilabel_indicator(y_true, name="Y")
+        Y_true = check_multilabel_indicator(y_true, name="Y", allow_unknown=True)
         groups = self._label_groups(estimator, Y_true.shape[1])
         if self._metric == "macro_f1":
             response = estimator.predict(X)
@@ -141,7 +141,8 @@ def make_long_tail_scorer(
         ``predict_proba``) and returns :func:`group_average_precision`.
     Y_train : {array-like, sparse matrix} of shape (n_train, n_labels), \
             default=None
-        Training labels for fixed groups.
+        Training labels for fixed groups (NaN entries are unknown and not
+        counted).
     label_groups : array-like of str of shape (n_labels,), default=None
         Fixed group of each label.
     grouping : {"quantile", "count"}, default="quantile"
@@ -166,6 +167,13 @@ def make_long_tail_scorer(
         If both ``Y_train`` and ``label_groups`` are given, or a parameter
         is invalid. At scoring time, if the estimator route is used and the
         estimator has no ``label_counts_``.
+
+    Notes
+    -----
+    The evaluation labels may be partial (NaN = unknown): the scorer then
+    returns :func:`group_macro_f1` or :func:`group_average_precision` of the
+    known entries, as documented there, so it works in ``GridSearchCV`` on a
+    partially labelled target with an estimator that accepts one.
 
     Examples
     --------

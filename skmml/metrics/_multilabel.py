@@ -5,18 +5,24 @@ Bipartition metrics compare a predicted indicator matrix ``Y_pred`` with
 means more relevant) with ``Y_true``. Every quantity that scikit-learn also
 provides is computed so that it equals scikit-learn's value, including the
 treatment of tied scores and of rows without any relevant label.
+
+``Y_true`` may be *partial*: NaN (``pd.NA`` in pandas, explicit NaN in a
+sparse matrix) marks an unknown entry, which every metric leaves out; each
+docstring gives the exact definition. On a complete ``Y_true`` the result
+is the one of the plain formula, computed by the same code as before.
 """
 
 import numpy as np
 import scipy.sparse as sp
 
-from ..utils import check_multilabel_indicator
+from ..utils import check_multilabel_indicator, has_unknown, observed_mask
 from ._confusion import (
     _example_f1_from_counts,
     _f1_from_counts,
     _label_confusion_counts,
     _nanaverage,
     _row_counts,
+    _warn_no_known,
     _warn_undefined,
     _zero_division_value,
 )
@@ -57,19 +63,57 @@ def _check_shapes(Y_true, Y_other, other_name):
         )
 
 
+def _check_y_true(Y_true, **kwargs):
+    """Validate a possibly partial ``Y_true``; ``(Y_true, observed or None)``.
+
+    A complete ``Y_true`` comes back exactly as ``check_multilabel_indicator``
+    returns it and ``observed`` is None (the unmasked code paths run); a
+    partial one comes back dense float with NaN, with its boolean mask.
+    """
+    Y_true = check_multilabel_indicator(
+        Y_true, name="Y_true", allow_unknown=True, **kwargs
+    )
+    if has_unknown(Y_true):
+        return Y_true, observed_mask(Y_true)
+    return Y_true, None
+
+
+def _check_y_pred(Y_pred):
+    try:
+        return check_multilabel_indicator(Y_pred, name="Y_pred", accept_sparse=True)
+    except ValueError as exc:
+        if "contains NaN" not in str(exc):
+            raise
+        raise ValueError(
+            "Y_pred contains NaN: predictions must be a complete 0/1 matrix. "
+            "Only Y_true may hold NaN for unknown entries."
+        ) from None
+
+
 def _check_bipartition(Y_true, Y_pred, sample_weight):
-    """Validate a pair of indicator matrices (dense or CSR) and the weights."""
-    Y_true = check_multilabel_indicator(Y_true, name="Y_true", accept_sparse=True)
-    Y_pred = check_multilabel_indicator(Y_pred, name="Y_pred", accept_sparse=True)
+    """Validate a pair of indicator matrices (dense or CSR) and the weights.
+
+    Returns ``(Y_true, Y_pred, sample_weight, observed)``; ``observed`` is
+    None for a complete ``Y_true``, else the mask of its known entries (and
+    ``Y_true`` holds NaN at the unknown ones).
+    """
+    Y_true, observed = _check_y_true(Y_true, accept_sparse=True)
+    Y_pred = _check_y_pred(Y_pred)
     _check_shapes(Y_true, Y_pred, "Y_pred")
-    return Y_true, Y_pred, _check_sample_weight(sample_weight, Y_true.shape[0])
+    weights = _check_sample_weight(sample_weight, Y_true.shape[0])
+    return Y_true, Y_pred, weights, observed
 
 
 def _check_ranking(Y_true, Y_score, sample_weight):
-    """Validate ``Y_true`` (made dense boolean) and dense float scores."""
-    Y_true = check_multilabel_indicator(
-        Y_true, name="Y_true", accept_sparse=False, dtype=bool
-    )
+    """Validate ``Y_true`` (made dense boolean) and dense float scores.
+
+    Returns ``(Y_true, Y_score, sample_weight, observed)``; with a partial
+    ``Y_true``, ``observed`` is its mask and ``Y_true`` is False at the
+    unknown entries, else ``observed`` is None.
+    """
+    Y_true, observed = _check_y_true(Y_true, accept_sparse=False, dtype=bool)
+    if observed is not None:
+        Y_true = np.where(observed, Y_true, 0) == 1
     if sp.issparse(Y_score):
         Y_score = Y_score.toarray()
     try:
@@ -98,11 +142,29 @@ def _check_ranking(Y_true, Y_score, sample_weight):
     _check_shapes(Y_true, Y_score, "Y_score")
     if not np.all(np.isfinite(Y_score)):
         raise ValueError("Y_score contains NaN or infinity.")
-    return Y_true, Y_score, _check_sample_weight(sample_weight, Y_true.shape[0])
+    weights = _check_sample_weight(sample_weight, Y_true.shape[0])
+    return Y_true, Y_score, weights, observed
 
 
 def _average(values, sample_weight):
     return float(np.average(values, weights=sample_weight))
+
+
+def _known_rows_average(values, observed, sample_weight, metric):
+    """Weighted mean of ``values`` over the rows with at least one known entry.
+
+    NaN, with an ``UndefinedMetricWarning``, when no such row has a
+    positive weight.
+    """
+    rows = observed.any(axis=1)
+    weights = None if sample_weight is None else sample_weight[rows]
+    if not rows.any() or (weights is not None and weights.sum() == 0):
+        _warn_no_known(
+            f"{metric} is undefined: no sample with a known (non-NaN) entry "
+            "of Y_true has a positive weight; returning NaN."
+        )
+        return float("nan")
+    return _average(values[rows], weights)
 
 
 # ---------------------------------------------------------------------------
@@ -117,15 +179,23 @@ def _mismatches_per_row(Y_true, Y_pred):
     return np.count_nonzero(Y_true != Y_pred, axis=1)
 
 
+def _known_mismatches(Y_true, Y_pred, observed):
+    """Boolean matrix of the known entries where prediction and truth differ."""
+    if sp.issparse(Y_pred):
+        Y_pred = Y_pred.toarray()
+    return (Y_true != Y_pred) & observed
+
+
 def hamming_loss(Y_true, Y_pred, *, sample_weight=None):
     r"""Fraction of the label assignments that are wrong.
 
     Parameters
     ----------
     Y_true : {array-like, sparse matrix} of shape (n_samples, n_labels)
-        True binary indicator matrix.
+        True binary indicator matrix; NaN marks an unknown entry (see
+        Notes).
     Y_pred : {array-like, sparse matrix} of shape (n_samples, n_labels)
-        Predicted binary indicator matrix.
+        Predicted binary indicator matrix (complete).
     sample_weight : array-like of shape (n_samples,), default=None
         Non-negative sample weights.
 
@@ -133,7 +203,7 @@ def hamming_loss(Y_true, Y_pred, *, sample_weight=None):
     -------
     loss : float
         Between 0 (perfect) and 1; lower is better. Equals
-        :func:`sklearn.metrics.hamming_loss`.
+        :func:`sklearn.metrics.hamming_loss` on a complete ``Y_true``.
 
     Notes
     -----
@@ -142,6 +212,17 @@ def hamming_loss(Y_true, Y_pred, *, sample_weight=None):
     (Pouyanfar et al., 2018, Sec. IV-B):
 
     .. math:: HL = \frac{1}{N} \sum_{i=1}^{N} \frac{|Y_i \oplus \Theta_i|}{|C|}
+
+    **Unknown labels.** Unknown (NaN) entries of ``Y_true`` are left out:
+    with :math:`K_i` the known labels of sample :math:`i` and weights
+    :math:`w_i`,
+
+    .. math:: HL = \frac{\sum_i w_i \sum_{j \in K_i}
+              [\![y_{ij} \ne \hat y_{ij}]\!]}{\sum_i w_i |K_i|},
+
+    the fraction of wrong *known* assignments, every known entry counting
+    equally (so a sample with few known labels weighs less). NaN, with an
+    ``UndefinedMetricWarning``, if no known entry has a positive weight.
 
     References
     ----------
@@ -155,9 +236,25 @@ def hamming_loss(Y_true, Y_pred, *, sample_weight=None):
     >>> hamming_loss([[1, 0, 1], [0, 1, 0]], [[1, 1, 1], [0, 1, 0]])
     0.1666...
     """
-    Y_true, Y_pred, weights = _check_bipartition(Y_true, Y_pred, sample_weight)
-    mismatches = _mismatches_per_row(Y_true, Y_pred)
-    return _average(mismatches, weights) / Y_true.shape[1]
+    Y_true, Y_pred, weights, observed = _check_bipartition(
+        Y_true, Y_pred, sample_weight
+    )
+    if observed is None:
+        mismatches = _mismatches_per_row(Y_true, Y_pred)
+        return _average(mismatches, weights) / Y_true.shape[1]
+    mismatches = _known_mismatches(Y_true, Y_pred, observed).sum(axis=1)
+    n_known = observed.sum(axis=1)
+    if weights is None:
+        total, n_total = mismatches.sum(), n_known.sum()
+    else:
+        total, n_total = weights @ mismatches, weights @ n_known
+    if n_total == 0:
+        _warn_no_known(
+            "Hamming loss is undefined: no known (non-NaN) entry of Y_true "
+            "has a positive weight; returning NaN."
+        )
+        return float("nan")
+    return float(total / n_total)
 
 
 def subset_accuracy(Y_true, Y_pred, *, sample_weight=None):
@@ -166,9 +263,10 @@ def subset_accuracy(Y_true, Y_pred, *, sample_weight=None):
     Parameters
     ----------
     Y_true : {array-like, sparse matrix} of shape (n_samples, n_labels)
-        True binary indicator matrix.
+        True binary indicator matrix; NaN marks an unknown entry (see
+        Notes).
     Y_pred : {array-like, sparse matrix} of shape (n_samples, n_labels)
-        Predicted binary indicator matrix.
+        Predicted binary indicator matrix (complete).
     sample_weight : array-like of shape (n_samples,), default=None
         Non-negative sample weights.
 
@@ -176,11 +274,17 @@ def subset_accuracy(Y_true, Y_pred, *, sample_weight=None):
     -------
     score : float
         Between 0 and 1 (perfect). Equals :func:`sklearn.metrics.accuracy_score`
-        on indicator matrices (also called exact match ratio).
+        on complete indicator matrices (also called exact match ratio).
 
     Notes
     -----
     .. math:: \text{SubsetAcc} = \frac{1}{N}\sum_{i=1}^{N}[\![Y_i = \Theta_i]\!]
+
+    **Unknown labels.** A sample counts as correct when the prediction
+    matches *every known* entry of its row (unknown entries of ``Y_true``
+    are not compared). Samples without any known entry are left out of the
+    (weighted) mean; NaN, with an ``UndefinedMetricWarning``, if no sample
+    is left.
 
     Examples
     --------
@@ -188,15 +292,24 @@ def subset_accuracy(Y_true, Y_pred, *, sample_weight=None):
     >>> subset_accuracy([[1, 0, 1], [0, 1, 0]], [[1, 1, 1], [0, 1, 0]])
     0.5
     """
-    Y_true, Y_pred, weights = _check_bipartition(Y_true, Y_pred, sample_weight)
-    exact = _mismatches_per_row(Y_true, Y_pred) == 0
-    return _average(exact, weights)
+    Y_true, Y_pred, weights, observed = _check_bipartition(
+        Y_true, Y_pred, sample_weight
+    )
+    if observed is None:
+        exact = _mismatches_per_row(Y_true, Y_pred) == 0
+        return _average(exact, weights)
+    exact = ~_known_mismatches(Y_true, Y_pred, observed).any(axis=1)
+    return _known_rows_average(exact, observed, weights, "Subset accuracy")
 
 
 def _f1(Y_true, Y_pred, average, sample_weight, zero_division):
     """F1 from confusion counts, averaged as ``sklearn.metrics.f1_score`` does."""
-    Y_true, Y_pred, weights = _check_bipartition(Y_true, Y_pred, sample_weight)
+    Y_true, Y_pred, weights, observed = _check_bipartition(
+        Y_true, Y_pred, sample_weight
+    )
     value, warn = _zero_division_value(zero_division)
+    if observed is not None:
+        return _known_f1(Y_true, Y_pred, observed, average, weights, value, warn)
     if average == "samples":
         tp, n_true, n_pred = _row_counts(Y_true, Y_pred)
         if warn:
@@ -216,13 +329,62 @@ def _f1(Y_true, Y_pred, average, sample_weight, zero_division):
     return _nanaverage(f1)
 
 
+_NO_KNOWN_F1 = (
+    "F-score is undefined: Y_true has no known (non-NaN) entry; returning NaN."
+)
+
+
+def _known_f1(Y_true, Y_pred, observed, average, weights, value, warn):
+    """F1 of a partial ``Y_true``: the counts run over its known entries only."""
+    if average == "samples":
+        tp, n_true, n_pred = _row_counts(Y_true, Y_pred, observed=observed)
+        known_rows = observed.any(axis=1)
+        if not known_rows.any():
+            _warn_no_known(_NO_KNOWN_F1)
+            return float("nan")
+        if warn:
+            _warn_undefined(known_rows & (n_true + n_pred == 0), "samples")
+        f1 = _example_f1_from_counts(tp, n_true, n_pred, value)
+        f1[~known_rows] = np.nan
+        return _nanaverage(f1, weights)
+    tp, fp, fn = _label_confusion_counts(Y_true, Y_pred, weights, observed=observed)
+    known = observed.any(axis=0)
+    if average == "micro":
+        if not known.any():
+            _warn_no_known(_NO_KNOWN_F1)
+            return float("nan")
+        tp, fp, fn = tp.sum(keepdims=True), fp.sum(keepdims=True), fn.sum(keepdims=True)
+        if warn:
+            _warn_undefined(tp + fp + fn == 0, "labels")
+        return _nanaverage(_f1_from_counts(tp, fp, fn, value))
+    if not known.all():
+        _warn_no_known(
+            f"F-score is undefined for label(s) {np.flatnonzero(~known).tolist()}"
+            ", which have no known (non-NaN) entry in Y_true; set to NaN and "
+            "left out of any average."
+        )
+    if warn:
+        _warn_undefined(known & (tp + fp + fn == 0), "labels")
+    f1 = _f1_from_counts(tp, fp, fn, value)
+    f1[~known] = np.nan
+    if average is None:
+        return f1
+    if not known.any():
+        return float("nan")
+    if average == "weighted":
+        support = tp + fn
+        return 0.0 if support.sum() == 0 else _nanaverage(f1, support)
+    return _nanaverage(f1)
+
+
 _F1_PARAMS = """
     Parameters
     ----------
     Y_true : {array-like, sparse matrix} of shape (n_samples, n_labels)
-        True binary indicator matrix.
+        True binary indicator matrix; NaN marks an unknown entry (see
+        Notes).
     Y_pred : {array-like, sparse matrix} of shape (n_samples, n_labels)
-        Predicted binary indicator matrix.
+        Predicted binary indicator matrix (complete).
     sample_weight : array-like of shape (n_samples,), default=None
         Non-negative sample weights.
     zero_division : {0.0, 1.0, np.nan, "warn"}, default=0.0
@@ -250,6 +412,12 @@ def micro_f1(Y_true, Y_pred, *, sample_weight=None, zero_division=0.0):
 
     .. math:: F1_{micro} = \frac{2 \sum_j TP_j}
               {2 \sum_j TP_j + \sum_j FP_j + \sum_j FN_j}
+
+    **Unknown labels.** :math:`TP_j, FP_j, FN_j` count (weigh) only the
+    known entries of ``Y_true``; an unknown entry is neither a true nor a
+    false anything, whatever is predicted there. This equals the F1 of the
+    known entries pooled into one column. NaN, with an
+    ``UndefinedMetricWarning``, if ``Y_true`` has no known entry.
 
     References
     ----------
@@ -282,6 +450,12 @@ def macro_f1(Y_true, Y_pred, *, sample_weight=None, zero_division=0.0):
     .. math:: F1_{macro} = \frac{1}{|C|} \sum_{j=1}^{|C|}
               \frac{2 TP_j}{2 TP_j + FP_j + FN_j}
 
+    **Unknown labels.** Each :math:`F1_j` is computed on the rows where
+    label :math:`j` is known (see :func:`per_label_f1`). A label without any
+    known entry has no F1 and is left out of the mean, like a label whose
+    F1 is NaN under ``zero_division=np.nan`` (an ``UndefinedMetricWarning``
+    names it); NaN if no label has a known entry.
+
     Examples
     --------
     >>> from skmml.metrics import macro_f1
@@ -307,6 +481,12 @@ def weighted_f1(Y_true, Y_pred, *, sample_weight=None, zero_division=0.0):
     :math:`j`:
 
     .. math:: F1_{weighted} = \sum_{j} \frac{n_j}{\sum_k n_k} F1_j
+
+    **Unknown labels.** :math:`F1_j` is computed on the rows where label
+    :math:`j` is known (see :func:`per_label_f1`) and :math:`n_j` is the
+    (weighted) number of *known* positives of label :math:`j`; a label
+    without any known entry has :math:`n_j = 0` and is left out (an
+    ``UndefinedMetricWarning`` names it). NaN if no label has a known entry.
 
     Examples
     --------
@@ -336,6 +516,14 @@ def example_f1(Y_true, Y_pred, *, sample_weight=None, zero_division=0.0):
     ``zero_division`` (0.0 by default; MULAN counts it as 1.0, pass
     ``zero_division=1.0`` for that convention).
 
+    **Unknown labels.** The sets of sample :math:`i` are restricted to its
+    known labels :math:`K_i`: :math:`Y_i` holds the known positives and
+    :math:`\Theta_i` the predicted labels among :math:`K_i`; a prediction
+    on an unknown entry is ignored. A sample with known entries but empty
+    restricted sets scores ``zero_division`` as above; a sample without
+    any known entry is left out of the (weighted) mean. NaN, with an
+    ``UndefinedMetricWarning``, if no sample has a known entry.
+
     Examples
     --------
     >>> from skmml.metrics import example_f1
@@ -353,7 +541,18 @@ def per_label_f1(Y_true, Y_pred, *, sample_weight=None, zero_division=0.0):
     -------
     scores : ndarray of shape (n_labels,)
         F1 of each column. Equals ``sklearn.metrics.f1_score(...,
-        average=None)``.
+        average=None)`` on a complete ``Y_true``.
+
+    Notes
+    -----
+    .. math:: F1_j = \frac{2 TP_j}{2 TP_j + FP_j + FN_j}
+
+    **Unknown labels.** :math:`TP_j, FP_j, FN_j` are counted on the rows
+    where label :math:`j` is known, so an unknown entry equals deleting that
+    row for that label. A label without any known entry has no F1: it is
+    NaN, whatever ``zero_division`` (an ``UndefinedMetricWarning`` names
+    it). A label with known entries but no true nor predicted positive among
+    them scores ``zero_division`` as usual.
 
     Examples
     --------
@@ -402,15 +601,33 @@ def _rank_counts(Y_true, Y_score):
     return n_above, n_rel_above
 
 
+def _known_scores(Y_score, observed):
+    """Scores with the unknown entries at -inf: they are never ranked above a
+    known label, so the ranks of the known labels are ranks among them only."""
+    return np.where(observed, Y_score, -np.inf)
+
+
+_UNKNOWN_RANKING = r"""**Unknown labels.** Each sample is ranked among its *known*
+    labels :math:`K_i` only: :math:`Y_i` holds its known positives,
+    :math:`\bar Y_i` its known negatives, :math:`\text{rank}_i(j)` counts
+    the labels of :math:`K_i` scored at least as high as :math:`j` (the top
+    label is the top known label), and an unknown label is neither relevant
+    nor irrelevant and never pushes a rank. A sample with known labels but
+    no known positive follows the convention above for samples without a
+    relevant label; a sample without any known label is left out of the
+    (weighted) mean. NaN, with an ``UndefinedMetricWarning``, if no sample
+    has a known label. This equals deleting the unknown entries of each row."""
+
 _RANKING_PARAMS = """
     Parameters
     ----------
     Y_true : {array-like, sparse matrix} of shape (n_samples, n_labels)
-        True binary indicator matrix.
+        True binary indicator matrix; NaN marks an unknown entry (see
+        Notes).
     Y_score : array-like of shape (n_samples, n_labels)
         Real-valued scores, higher meaning more likely relevant: the output
         of ``decision_function`` or the positive-class probabilities of
-        ``predict_proba``.
+        ``predict_proba``; NaN is an error here.
     sample_weight : array-like of shape (n_samples,), default=None
         Non-negative sample weights.
 """
@@ -442,6 +659,8 @@ def mean_average_precision(Y_true, Y_score, *, sample_weight=None):
     inflates MAP, so to leave such samples out pass
     ``sample_weight=Y_true.sum(axis=1) > 0``.
 
+    {unknown}
+
     References
     ----------
     .. [1] S. Pouyanfar, T. Wang and S.-C. Chen, "A multi-label multimodal
@@ -455,14 +674,25 @@ def mean_average_precision(Y_true, Y_score, *, sample_weight=None):
     >>> Y_score = [[0.75, 0.5, 1.0], [1.0, 0.2, 0.1]]
     >>> mean_average_precision(Y_true, Y_score)  # (1/2 + 1/3) / 2
     0.4166...
+
+    With unknown entries each row is ranked among its known labels:
+
+    >>> import numpy as np
+    >>> Y_partial = [[1, 0, np.nan], [0, np.nan, 1]]
+    >>> mean_average_precision(Y_partial, Y_score)  # (1 + 1/2) / 2
+    0.75
     """
-    Y_true, Y_score, weights = _check_ranking(Y_true, Y_score, sample_weight)
+    Y_true, Y_score, weights, observed = _check_ranking(Y_true, Y_score, sample_weight)
+    if observed is not None:
+        Y_score = _known_scores(Y_score, observed)
     n_above, n_rel_above = _rank_counts(Y_true, Y_score)
     n_relevant = Y_true.sum(axis=1)
     precision_sum = np.where(Y_true, n_rel_above / n_above, 0.0).sum(axis=1)
     ap = np.ones(Y_true.shape[0])
     has_relevant = n_relevant > 0
     ap[has_relevant] = precision_sum[has_relevant] / n_relevant[has_relevant]
+    if observed is not None:
+        return _known_rows_average(ap, observed, weights, "Mean average precision")
     return _average(ap, weights)
 
 
@@ -488,6 +718,8 @@ def ranking_loss(Y_true, Y_score, *, sample_weight=None):
     ordered pair. Samples whose labels are all relevant or all irrelevant
     have no pair and contribute 0, as in scikit-learn.
 
+    {unknown}
+
     References
     ----------
     .. [1] M.-L. Zhang and Z.-H. Zhou, "A review on multi-label learning
@@ -501,15 +733,21 @@ def ranking_loss(Y_true, Y_score, *, sample_weight=None):
     >>> ranking_loss(Y_true, Y_score)  # (1/2 + 2/2) / 2
     0.75
     """
-    Y_true, Y_score, weights = _check_ranking(Y_true, Y_score, sample_weight)
+    Y_true, Y_score, weights, observed = _check_ranking(Y_true, Y_score, sample_weight)
+    n_labels = Y_true.shape[1]
+    if observed is not None:
+        Y_score = _known_scores(Y_score, observed)
+        n_labels = observed.sum(axis=1)
     n_above, n_rel_above = _rank_counts(Y_true, Y_score)
     n_relevant = Y_true.sum(axis=1)
-    n_pairs = n_relevant * (Y_true.shape[1] - n_relevant)
+    n_pairs = n_relevant * (n_labels - n_relevant)
     # irrelevant labels scored >= each relevant one
     n_wrong = np.where(Y_true, n_above - n_rel_above, 0).sum(axis=1)
     loss = np.zeros(Y_true.shape[0])
     has_pairs = n_pairs > 0
     loss[has_pairs] = n_wrong[has_pairs] / n_pairs[has_pairs]
+    if observed is not None:
+        return _known_rows_average(loss, observed, weights, "Ranking loss")
     return _average(loss, weights)
 
 
@@ -539,6 +777,8 @@ def coverage(Y_true, Y_score, *, sample_weight=None):
     1 to compare with MULAN tables. Samples without any relevant label
     contribute 0.
 
+    {unknown}
+
     References
     ----------
     .. [1] M.-L. Zhang and Z.-H. Zhou, "A review on multi-label learning
@@ -552,11 +792,15 @@ def coverage(Y_true, Y_score, *, sample_weight=None):
     >>> coverage(Y_true, Y_score)  # (2 + 3) / 2
     2.5
     """
-    Y_true, Y_score, weights = _check_ranking(Y_true, Y_score, sample_weight)
+    Y_true, Y_score, weights, observed = _check_ranking(Y_true, Y_score, sample_weight)
+    if observed is not None:
+        Y_score = _known_scores(Y_score, observed)
     # every label scored >= the lowest relevant score must be kept; a row
     # without relevant labels gets +inf there and so a depth of 0
     lowest_relevant = np.where(Y_true, Y_score, np.inf).min(axis=1, keepdims=True)
     depth = np.count_nonzero(Y_score >= lowest_relevant, axis=1)
+    if observed is not None:
+        return _known_rows_average(depth, observed, weights, "Coverage")
     return _average(depth, weights)
 
 
@@ -582,6 +826,8 @@ def one_error(Y_true, Y_score, *, sample_weight=None):
     label cannot be relevant); pass ``sample_weight=Y_true.sum(axis=1) > 0``
     to leave such samples out.
 
+    {unknown}
+
     References
     ----------
     .. [1] M.-L. Zhang and Z.-H. Zhou, "A review on multi-label learning
@@ -595,7 +841,12 @@ def one_error(Y_true, Y_score, *, sample_weight=None):
     >>> one_error(Y_true, Y_score)
     0.3333...
     """
-    Y_true, Y_score, weights = _check_ranking(Y_true, Y_score, sample_weight)
+    Y_true, Y_score, weights, observed = _check_ranking(Y_true, Y_score, sample_weight)
+    if observed is not None:
+        Y_score = _known_scores(Y_score, observed)
+        is_top = (Y_score == Y_score.max(axis=1, keepdims=True)) & observed
+        error = np.any(is_top & ~Y_true, axis=1)
+        return _known_rows_average(error, observed, weights, "One-error")
     is_top = Y_score == Y_score.max(axis=1, keepdims=True)
     error = np.any(is_top & ~Y_true, axis=1)
     return _average(error, weights)
@@ -604,5 +855,5 @@ def one_error(Y_true, Y_score, *, sample_weight=None):
 for _func in (mean_average_precision, ranking_loss, coverage, one_error):
     _func.__doc__ = _func.__doc__.replace(
         "{params}", _RANKING_PARAMS.strip("\n")[4:] + "\n"
-    )
+    ).replace("{unknown}", _UNKNOWN_RANKING)
 del _func

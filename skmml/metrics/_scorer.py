@@ -113,6 +113,14 @@ def get_scorer(scoring):
     scorer: with metadata routing enabled, ``set_score_request(
     sample_weight=True)`` routes the weights to it.
 
+    **Partial targets.** The test labels may hold NaN for unknown entries:
+    every scorer hands them to its metric, which leaves the unknown entries
+    out as its docstring defines, so ``GridSearchCV`` and
+    ``cross_validate`` work on a partially labelled ``Y`` with an estimator
+    that accepts one (see :func:`skmml.utils.accepts_unknown_labels`) and a
+    splitter that does not reject NaN (``KFold``, for instance).
+    Predictions and scores must be complete.
+
     The long-tail scorers are ``make_long_tail_scorer(group)`` with its
     defaults: macro-F1 over the labels of one frequency group, the groups
     being computed from the ``label_counts_`` of the fitted estimator (wrap
@@ -177,6 +185,11 @@ def multilabel_scoring(names=None):
     ValueError
         If ``names`` is empty, repeats a name or contains a name that is not
         a skmml multi-label scorer.
+
+    Notes
+    -----
+    Every scorer accepts a partial ``Y`` (NaN = unknown entry) as described
+    in :func:`get_scorer`.
 
     Examples
     --------
