@@ -51,6 +51,20 @@ A net that computes the loss itself (e.g. a sum over steps) can call
 :func:`pop_loss_weights` on the batch ``X`` in its own ``get_loss`` and pass
 the returned keywords to each criterion call.
 
+Unknown labels (partially labelled targets)
+-------------------------------------------
+A target may hold NaN where a label is unknown (0 = absent, 1 = present).
+NaN never reaches a loss: :class:`LossWeightsMixin` calls
+:func:`mask_unknown_targets` on every batch, which puts 0 in the target and
+0 in both weights of the unknown entries (IM-WCE of Ibrahim et al. with a
+known mask), multiplying the weights given with the data. Every loss here
+takes the weights, so each of them then equals the same loss computed on the
+known entries only (``reduction="mean"`` still divides by the number of
+entries of the batch, known or not). A criterion without ``weight`` /
+``neg_weight`` (:func:`accepts_loss_weights`) is refused with an error.
+The label priors (``fit_priors``) and :func:`cooccurrence_negative_weights`
+are computed from the known entries.
+
 Label priors
 ------------
 :class:`LogitAdjustedBCELoss` and :class:`ClassBalancedLoss` need the label
@@ -95,6 +109,8 @@ _LAZY_ATTRS = {
     "SAdF1Scheduler": "_skorch",
     "make_weighted_input": "_skorch",
     "pop_loss_weights": "_skorch",
+    "mask_unknown_targets": "_skorch",
+    "accepts_loss_weights": "_skorch",
 }
 
 __all__ = sorted(_LAZY_ATTRS)

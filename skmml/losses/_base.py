@@ -52,6 +52,13 @@ def _check_logits_target(logits, target, loss_name):
                 f"match the logits of shape {tuple(logits.shape)}; the target "
                 "must be the (n_samples, n_labels) 0/1 label matrix."
             )
+    if torch.isnan(target).any():
+        raise ValueError(
+            f"{loss_name}: the target contains NaN (unknown labels). Mask them "
+            "first with skmml.losses.mask_unknown_targets, which a skorch net "
+            "with LossWeightsMixin and the skmml.neural estimators call for "
+            "every batch."
+        )
     return target
 
 

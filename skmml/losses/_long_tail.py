@@ -186,7 +186,8 @@ class _LabelPriorMixin:
         Parameters
         ----------
         Y : array-like, sparse matrix or tensor of shape (n_samples, n_labels)
-            Training labels (a 1-D binary ``y`` is one label).
+            Training labels (a 1-D binary ``y`` is one label); NaN entries
+            are unknown and left out of the statistics.
 
         Returns
         -------
@@ -401,7 +402,8 @@ def init_bias_with_priors(layer, Y, *, tau=1.0):
         Output layer (e.g. the last :class:`torch.nn.Linear`) or the bias
         tensor itself. It is modified in place (without recording gradients).
     Y : array-like, sparse matrix or tensor of shape (n_samples, n_labels)
-        Training labels.
+        Training labels; NaN entries are unknown and left out of the priors
+        (see :func:`label_prior_log_odds`).
     tau : float, default=1.0
         Scale of the log-odds.
 

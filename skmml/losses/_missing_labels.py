@@ -6,41 +6,73 @@ Pure numpy: importing this module does not import torch.
 import numbers
 
 import numpy as np
-from sklearn.utils import check_random_state
 
-from ..utils import check_multilabel_indicator
+from ..utils import check_multilabel_indicator, observed_mask
+from ..utils._param_validation import StrOptions, validate_params
+from ..utils._random import check_random_state_local
+from ._label_priors import _observed_prior
 
 
-def simulate_missing_labels(Y, ratio, *, random_state=None):
-    """Hide a fixed ratio of each sample's positive labels.
+@validate_params(
+    {
+        "random_state": ["random_state"],
+        "as_nan": ["boolean"],
+        "mode": [StrOptions({"positives", "entries"})],
+    },
+    prefer_skip_nested_validation=True,
+)
+def simulate_missing_labels(
+    Y, ratio, *, random_state=None, as_nan=False, mode="positives"
+):
+    """Hide a fixed ratio of the labels of a complete label matrix.
 
-    Follows the protocol of Ibrahim et al. (2020, Sec. 4): for every sample
-    ``i`` with ``n_i`` positive labels, ``x_i = round(ratio * n_i)`` of them,
-    drawn uniformly at random, are turned into negatives. Negative labels are
-    never changed.
+    ``mode="positives"`` follows the protocol of Ibrahim et al. (2020,
+    Sec. 4): for every sample ``i`` with ``n_i`` positive labels,
+    ``x_i = round(ratio * n_i)`` of them, drawn uniformly at random, are
+    hidden; negative labels are never hidden. ``mode="entries"`` hides
+    ``round(ratio * n_samples * n_labels)`` entries drawn uniformly at random
+    among all entries, positives and negatives alike (missing completely at
+    random).
 
     Parameters
     ----------
     Y : array-like or sparse matrix of shape (n_samples, n_labels)
         Complete binary label matrix.
     ratio : float in [0, 1]
-        Fraction of each sample's positives to hide. ``ratio * n_i`` is
-        rounded half up, so ``ratio=0.5`` hides the only positive of a
-        one-label sample and ``ratio=0.25`` hides one of two positives.
+        Fraction of each sample's positives (``mode="positives"``) or of all
+        entries (``mode="entries"``) to hide. The count is rounded half up,
+        so ``ratio=0.5`` hides the only positive of a one-label sample and
+        ``ratio=0.25`` hides one of two positives.
     random_state : int, RandomState instance or None, default=None
-        Seed of the choice of hidden labels.
+        Seed of the choice of hidden labels. None draws a fresh seed from
+        the operating system (numpy's global random state is never used).
+    as_nan : bool, default=False
+        How the hidden entries appear in ``Y_observed``: False turns them
+        into 0 (the labels are missing without anyone knowing, the setting
+        of the paper), True into NaN (a partially labelled target, where
+        the unknown entries are known to be unknown).
+    mode : {"positives", "entries"}, default="positives"
+        Hide a ratio of each sample's positives, or of all entries.
 
     Returns
     -------
-    Y_observed : ndarray of shape (n_samples, n_labels), dtype int64
-        ``Y`` with the hidden positives set to 0 (a new array).
+    Y_observed : ndarray of shape (n_samples, n_labels)
+        A new array: ``Y`` with the hidden entries set to 0 (int64) when
+        ``as_nan=False``, or to NaN (float64) when ``as_nan=True``.
     hidden_mask : ndarray of shape (n_samples, n_labels), dtype bool
-        True where a positive label was hidden.
+        True where an entry was hidden.
 
     See Also
     --------
     ignore_missing_weights : IM-WCE weights from ``hidden_mask``.
     cooccurrence_negative_weights : CB-WCE weights from ``Y_observed``.
+
+    Notes
+    -----
+    With ``mode="positives"`` and ``as_nan=True`` every unknown entry is a
+    positive in truth (the missingness depends on the label: missing not at
+    random); ``mode="entries"`` is the usual setting for partially labelled
+    data, in which an entry is unknown independently of its value.
 
     References
     ----------
@@ -58,6 +90,16 @@ def simulate_missing_labels(Y, ratio, *, random_state=None):
     array([2, 0, 0])
     >>> bool(np.all(Y_obs + hidden == Y))
     True
+
+    The partial target of the same draw, and a draw over all entries:
+
+    >>> Y_nan, _ = simulate_missing_labels(Y, 0.5, random_state=0, as_nan=True)
+    >>> np.isnan(Y_nan).sum(axis=1)
+    array([2, 1, 0])
+    >>> Y_nan, hidden = simulate_missing_labels(Y, 0.5, random_state=0,
+    ...                                         as_nan=True, mode="entries")
+    >>> int(hidden.sum()), int(np.isnan(Y_nan).sum())
+    (6, 6)
     """
     Y = check_multilabel_indicator(Y, name="Y", accept_sparse=False)
     if (
@@ -66,11 +108,32 @@ def simulate_missing_labels(Y, ratio, *, random_state=None):
         or not 0.0 <= ratio <= 1.0
     ):
         raise ValueError(f"ratio must be a float in [0, 1]; got {ratio!r}.")
-    rng = check_random_state(random_state)
+    rng = check_random_state_local(random_state)
+    if mode == "positives":
+        hidden_mask = _hide_positives(Y, ratio, rng)
+    else:
+        n_hide = _round_half_up(ratio * Y.size)
+        hidden_mask = np.zeros(Y.size, dtype=bool)
+        hidden_mask[rng.permutation(Y.size)[:n_hide]] = True
+        hidden_mask = hidden_mask.reshape(Y.shape)
+    if as_nan:
+        Y_observed = Y.astype(np.float64)
+        Y_observed[hidden_mask] = np.nan
+    else:
+        Y_observed = Y.copy()
+        Y_observed[hidden_mask] = 0
+    return Y_observed, hidden_mask
+
+
+def _round_half_up(value):
+    # the tiny offset absorbs float error such as 0.3 * 5
+    return np.floor(np.asarray(value) + 0.5 + 1e-9).astype(np.int64)
+
+
+def _hide_positives(Y, ratio, rng):
+    """Mask of ``round(ratio * n_i)`` random positives of every row ``i``."""
     positive = Y == 1
-    n_pos = positive.sum(axis=1)
-    # Half-up rounding; the tiny offset absorbs float error such as 0.3 * 5.
-    n_hide = np.floor(ratio * n_pos + 0.5 + 1e-9).astype(np.int64)
+    n_hide = _round_half_up(ratio * positive.sum(axis=1))
     # Random rank of every positive within its row; hide the n_hide first.
     keys = rng.random_sample(Y.shape)
     keys[~positive] = np.inf
@@ -78,10 +141,7 @@ def simulate_missing_labels(Y, ratio, *, random_state=None):
     ranks = np.empty_like(order)
     rows = np.arange(Y.shape[0])[:, None]
     ranks[rows, order] = np.arange(Y.shape[1])[None, :]
-    hidden_mask = positive & (ranks < n_hide[:, None])
-    Y_observed = Y.copy()
-    Y_observed[hidden_mask] = 0
-    return Y_observed, hidden_mask
+    return positive & (ranks < n_hide[:, None])
 
 
 def ignore_missing_weights(hidden_mask):
@@ -103,6 +163,12 @@ def ignore_missing_weights(hidden_mask):
     -------
     neg_weight : ndarray of shape (n_samples, n_labels), dtype float32
         Pass it as ``neg_weight`` to :class:`WeightedBCELoss`.
+
+    See Also
+    --------
+    skmml.neural.RMLCClassifier : fitted on a target with NaN at the
+        unknown entries, it applies this weighting itself (to the positive
+        and the negative terms of the unknown entries).
 
     Examples
     --------
@@ -129,7 +195,10 @@ def cooccurrence_negative_weights(Y, *, aggregate="mean"):
     ----------
     Y : array-like or sparse matrix of shape (n_samples, n_labels)
         Observed (possibly incomplete) binary label matrix; the statistics
-        are computed from it, as the complete labels are unknown.
+        are computed from it, as the complete labels are unknown. It may
+        contain NaN for entries known to be unknown (a partially labelled
+        target); the statistics then use the known entries only (see
+        Notes).
     aggregate : {"mean", "max"}, default="mean"
         How the pairwise conditional probabilities of a sample's positive
         labels are combined (see Notes).
@@ -140,7 +209,14 @@ def cooccurrence_negative_weights(Y, *, aggregate="mean"):
         Values in [0, 1]. Pass it as ``neg_weight`` to
         :class:`WeightedBCELoss`. Entries where ``Y == 1`` are set to 1; they
         do not enter eq. 2 since the negative term is multiplied by
-        ``1 - y``.
+        ``1 - y``. Unknown (NaN) entries get the weight of a negative: the
+        confidence that the label is absent, for a loss that treats them as
+        negatives (target 0).
+
+    See Also
+    --------
+    skmml.neural.RMLCClassifier : ``missing_labels="cooccurrence"`` computes
+        these weights in ``fit``, from the training rows only.
 
     Notes
     -----
@@ -160,6 +236,16 @@ def cooccurrence_negative_weights(Y, *, aggregate="mean"):
     :math:`1 - C_{cc} / n`. The pairwise estimate is used instead of the
     full conditional :math:`P(y_c \\mid y_{J_i} = 1)` because most label
     sets are rare, which would leave that estimate without support.
+
+    Unknown entries. With NaN in ``Y``, :math:`C_{jc}` counts the rows where
+    both ``j`` and ``c`` are known positives, and the conditional is
+    :math:`C_{jc} / N_{jc}` with :math:`N_{jc}` the number of rows where
+    ``j`` is a known positive and ``c`` is known (for a complete ``Y``,
+    :math:`N_{jc} = C_{jj}`). :math:`J_i` holds the known positives of
+    sample ``i``, and ``agg`` runs over the :math:`j \\in J_i` with
+    :math:`N_{jc} > 0`; when there is none, the marginal is the fraction
+    of positives among the known entries of label ``c`` (0 for a label
+    never known).
 
     References
     ----------
@@ -182,27 +268,50 @@ def cooccurrence_negative_weights(Y, *, aggregate="mean"):
     """
     if aggregate not in ("mean", "max"):
         raise ValueError(f'aggregate must be "mean" or "max"; got {aggregate!r}.')
-    Y = check_multilabel_indicator(Y, name="Y", accept_sparse=False)
-    Yf = Y.astype(np.float64)
-    n_samples = Y.shape[0]
+    Y = check_multilabel_indicator(Y, name="Y", accept_sparse=False, allow_unknown=True)
+    return _cooccurrence_weights(Y, _cooccurrence_statistics(Y), aggregate)
+
+
+def _known_positives(Y):
+    """Float 0/1 matrix of the known positives (NaN counts as not positive)."""
+    Yf = np.asarray(Y, dtype=np.float64)
+    return np.where(np.isnan(Yf), 0.0, Yf)
+
+
+def _cooccurrence_statistics(Y):
+    """Conditionals ``cond[j, c]``, where they are estimable, and marginals.
+
+    ``Y`` is a validated label matrix (NaN = unknown). Returns ``cond``
+    (``P(y_c = 1 | y_j = 1)`` over the rows where ``j`` is a known positive
+    and ``c`` is known; 0 where there is no such row), the boolean
+    ``estimable`` (there is such a row) and the marginal prior of every
+    label among its known entries.
+    """
+    Yf = _known_positives(Y)
     counts = Yf.T @ Yf
-    n_pos = np.diag(counts).copy()
-    # cond[j, c] = P(y_c = 1 | y_j = 1); rows of labels never positive are 0
-    # and never used, because such a label is in no sample's positive set.
-    with np.errstate(divide="ignore", invalid="ignore"):
-        cond = np.where(n_pos[:, None] > 0, counts / n_pos[:, None], 0.0)
-    n_labels_i = Yf.sum(axis=1)
+    support = Yf.T @ observed_mask(Y).astype(np.float64)
+    estimable = support > 0
+    cond = np.divide(counts, support, out=np.zeros_like(counts), where=estimable)
+    return cond, estimable, _observed_prior(Y)
+
+
+def _cooccurrence_weights(Y, statistics, aggregate="mean"):
+    """CB-WCE weights of the rows of ``Y`` from fitted statistics (eq. 3)."""
+    cond, estimable, marginal = statistics
+    Yf = _known_positives(Y)
+    # number of positive labels j of each sample with an estimable cond[j, c]
+    n_evidence = Yf @ estimable.astype(np.float64)
     if aggregate == "mean":
         with np.errstate(divide="ignore", invalid="ignore"):
-            p_pos = (Yf @ cond) / n_labels_i[:, None]
+            p_pos = (Yf @ cond) / n_evidence
     else:
         # max over positive labels j of cond[j, c]; one label at a time keeps
         # memory at O(n_samples * n_labels). cond >= 0, so 0 is neutral.
         p_pos = np.zeros_like(Yf)
         for j in range(Y.shape[1]):
             np.maximum(p_pos, Yf[:, [j]] * cond[j], out=p_pos)
-    no_label = n_labels_i == 0
-    p_pos[no_label] = n_pos / n_samples
+    # no co-occurrence evidence (e.g. no positive label): the marginal
+    p_pos = np.where(n_evidence > 0, p_pos, marginal[None, :])
     neg_weight = 1.0 - p_pos
-    neg_weight[Y == 1] = 1.0
+    neg_weight[Yf == 1] = 1.0
     return np.clip(neg_weight, 0.0, 1.0).astype(np.float32)

@@ -1,9 +1,12 @@
-"""skorch glue: per-sample loss weights, label priors and the SAdF1 schedule."""
+"""skorch glue: per-sample loss weights, unknown targets, label priors and the
+SAdF1 schedule."""
 
+import inspect
 import numbers
 from collections.abc import Mapping
 
 import numpy as np
+import torch
 from skorch.callbacks import Callback
 from skorch.helper import SliceDict
 from skorch.utils import multi_indexing, to_tensor
@@ -51,6 +54,113 @@ def pop_loss_weights(X):
     if isinstance(X, SliceDict):
         rest = SliceDict(**rest)
     return rest, weights
+
+
+def accepts_loss_weights(criterion):
+    """Whether a loss's ``forward`` takes ``weight`` and ``neg_weight``.
+
+    Parameters
+    ----------
+    criterion : torch.nn.Module
+        An initialised loss.
+
+    Returns
+    -------
+    bool
+        True for every loss of :mod:`skmml.losses`.
+
+    Examples
+    --------
+    >>> import torch
+    >>> from skmml.losses import WeightedBCELoss, accepts_loss_weights
+    >>> accepts_loss_weights(WeightedBCELoss())
+    True
+    >>> accepts_loss_weights(torch.nn.BCEWithLogitsLoss())
+    False
+    """
+    try:
+        params = inspect.signature(criterion.forward).parameters
+    except (AttributeError, TypeError, ValueError):
+        return False
+    return "weight" in params and "neg_weight" in params
+
+
+_UNKNOWN_TARGETS = ("ignore", "negative")
+
+
+def mask_unknown_targets(y_true, weights=None, *, unknown="ignore"):
+    """Take the unknown (NaN) entries of a target batch out of the loss.
+
+    A partially labelled target holds NaN where a label is unknown. NaN
+    must never reach a loss, so it is replaced by 0 in the target, and
+
+    - ``unknown="ignore"`` (IM-WCE of Ibrahim et al., 2020, with a known
+      mask): the positive and the negative weight of the unknown entries
+      are multiplied by 0, the others are kept (a missing weight is 1,
+      a missing ``neg_weight`` is ``weight``). Every loss of
+      :mod:`skmml.losses` then equals the same loss on the known entries
+      only: they contribute nothing to its value or its gradient, but
+      still count in the denominator of ``reduction="mean"``.
+    - ``unknown="negative"``: the unknown entries are negatives (target 0)
+      with the given ``neg_weight`` (for instance the CB-WCE confidences of
+      :func:`cooccurrence_negative_weights`); the weights are unchanged.
+
+    Parameters
+    ----------
+    y_true : torch.Tensor
+        Target batch, NaN at the unknown entries.
+    weights : dict or None, default=None
+        ``{"weight": ..., "neg_weight": ...}`` (each optional, tensors of
+        shape ``(batch,)`` or broadcastable to ``y_true``), as returned by
+        :func:`pop_loss_weights`.
+    unknown : {"ignore", "negative"}, default="ignore"
+        How the unknown entries enter the loss.
+
+    Returns
+    -------
+    y_true : torch.Tensor
+        The target with 0 at the unknown entries (``y_true`` itself when it
+        has none).
+    weights : dict
+        The weights to pass to the loss (``weights`` itself when ``y_true``
+        has no unknown entry). With ``unknown="ignore"`` both keys are set;
+        they are the same tensor when the two weights are equal.
+
+    Examples
+    --------
+    >>> import torch
+    >>> from skmml.losses import mask_unknown_targets
+    >>> y, w = mask_unknown_targets(torch.tensor([[1.0, float("nan")]]))
+    >>> y, w["weight"], w["neg_weight"]
+    (tensor([[1., 0.]]), tensor([[1., 0.]]), tensor([[1., 0.]]))
+    """
+    if unknown not in _UNKNOWN_TARGETS:
+        raise ValueError(f"unknown must be one of {_UNKNOWN_TARGETS}; got {unknown!r}.")
+    weights = {} if weights is None else weights
+    if not torch.is_floating_point(y_true):
+        return y_true, weights
+    missing = torch.isnan(y_true)
+    if not missing.any():
+        return y_true, weights
+    y_true = y_true.masked_fill(missing, 0.0)
+    if unknown == "negative":
+        return y_true, weights
+    known = (~missing).to(y_true.dtype)
+
+    def masked(value):
+        value = torch.as_tensor(value, device=known.device).to(known.dtype)
+        if value.ndim == 1 and known.ndim == 2 and value.shape[0] == known.shape[0]:
+            value = value[:, None]  # one weight per sample
+        return value * known
+
+    weight = weights.get("weight")
+    neg_weight = weights.get("neg_weight", weight)
+    new_weight = known if weight is None else masked(weight)
+    if neg_weight is weight:
+        new_neg_weight = new_weight  # one tensor: the fused BCE kernel
+    else:
+        new_neg_weight = known if neg_weight is None else masked(neg_weight)
+    return y_true, {"weight": new_weight, "neg_weight": new_neg_weight}
 
 
 def make_weighted_input(X, *, sample_weight=None, neg_weight=None):
@@ -117,10 +227,18 @@ class LossWeightsMixin:
       ``X["X"]`` positionally when it is the only key left, so the module is
       the same as without weights and ``predict`` also takes a plain array.
 
+    The target ``y`` may hold NaN for unknown labels (a partially labelled
+    target): :func:`mask_unknown_targets` replaces them by 0 in every batch
+    and, with the default ``unknown_targets = "ignore"``, gives them weight
+    0 on both terms, so they have no influence on training or on
+    ``valid_loss``; the criterion must then accept ``weight`` and
+    ``neg_weight``. Set the attribute ``unknown_targets = "negative"`` on
+    the net to train on them as negatives weighted by ``neg_weight``.
+
     The weights apply to the training batches and to the batches of
     skorch's internal validation split (``valid_loss`` is then weighted).
-    Without weight keys it behaves exactly like the base net (any torch
-    criterion works).
+    Without weight keys and unknown targets it behaves exactly like the base
+    net (any torch criterion works).
 
     Examples
     --------
@@ -140,6 +258,9 @@ class LossWeightsMixin:
     (8, 2)
     """
 
+    #: how NaN targets enter the loss, see :func:`mask_unknown_targets`
+    unknown_targets = "ignore"
+
     def infer(self, x, **fit_params):
         if isinstance(x, Mapping):
             x, _ = pop_loss_weights(x)
@@ -149,11 +270,40 @@ class LossWeightsMixin:
 
     def get_loss(self, y_pred, y_true, X=None, training=False):
         _, weights = pop_loss_weights(X)
-        if not weights:
-            return super().get_loss(y_pred, y_true, X=X, training=training)
         y_true = to_tensor(y_true, device=self.device)
         weights = {k: to_tensor(v, device=self.device) for k, v in weights.items()}
+        y_true, weights = self._mask_unknown_targets(y_true, weights)
+        if not weights:
+            return super().get_loss(y_pred, y_true, X=X, training=training)
         return self.criterion_(y_pred, y_true, **weights)
+
+    def _mask_unknown_targets(self, y_true, weights, criterion=None):
+        """:func:`mask_unknown_targets` with the net's ``unknown_targets``.
+
+        Raises a ValueError naming the criterion when ``y_true`` has unknown
+        entries and the criterion (default ``criterion_``) does not take
+        ``weight`` and ``neg_weight``.
+        """
+        masked_y, masked = mask_unknown_targets(
+            y_true, weights, unknown=self.unknown_targets
+        )
+        if masked_y is not y_true and masked:
+            criterion = self.criterion_ if criterion is None else criterion
+            if not accepts_loss_weights(criterion):
+                raise ValueError(_unknown_targets_error(criterion))
+        return masked_y, masked
+
+
+def _unknown_targets_error(criterion):
+    """Message of the error for a criterion that cannot mask unknown labels."""
+    return (
+        "The target contains unknown labels (NaN), which are left out of the "
+        "loss through its weight and neg_weight arguments, but criterion "
+        f"{type(criterion).__name__} does not accept them. Use a loss of "
+        "skmml.losses (WeightedBCELoss, SigmoidF1Loss, SoftF1Loss, FocalLoss, "
+        "AsymmetricLoss, LogitAdjustedBCELoss or ClassBalancedLoss), or fill "
+        "the unknown entries first."
+    )
 
 
 def _prior_modules(net, criterion_attrs):
@@ -186,8 +336,10 @@ class FitCriterionPriors(Callback):
     of the **training rows only**, after skorch's internal ``train_split``
     has held out its validation rows, at the start of the first epoch of
     every ``fit`` / ``partial_fit`` (so every CV split and every grid point
-    gets the priors of its own training rows). Criteria without priors are
-    left alone, so the callback can always be added.
+    gets the priors of its own training rows). Unknown (NaN) entries of the
+    target are left out of the priors, which are computed from the known
+    entries. Criteria without priors are left alone, so the callback can
+    always be added.
     :class:`skmml.neural.RMLCClassifier` and the ResBiLSTM estimators add it
     to their nets themselves.
 

@@ -46,7 +46,9 @@ class WeightedBCELoss(nn.Module):
     ``neg_weight=ignore_missing_weights(hidden_mask)`` and CB-WCE is
     ``neg_weight=cooccurrence_negative_weights(Y_observed)``. How the weights
     follow the samples through a skorch net is described in
-    :mod:`skmml.losses`.
+    :mod:`skmml.losses`. A target with NaN for unknown labels is refused:
+    :func:`mask_unknown_targets` replaces them by 0 with weight 0 (IM-WCE
+    with a known mask), as skorch nets with :class:`LossWeightsMixin` do.
 
     References
     ----------

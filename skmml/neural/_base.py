@@ -6,13 +6,15 @@ the parameters (declared in ``_parameter_constraints``) and the routing of
 ``prefix__name`` parameters to the skorch net, the target encoding, the
 modality layout, building and training the net in a forked torch RNG with
 per-sample loss weights and the label priors of the training rows, the
-float64 prediction pass, and ``save_params`` / ``load_params``.
+float64 prediction pass, and ``save_params`` / ``load_params``. It also
+owns partially labelled targets (NaN = unknown), which every subclass
+accepts: the unknown entries are masked in the loss, or weighted by label
+co-occurrence (``missing_labels``).
 :class:`NeuralClassifierMixin` adds the classifier outputs. A subclass
 declares its own parameters and builds its torch module.
 """
 
 import copy
-import inspect
 from collections.abc import Mapping
 from numbers import Integral, Real
 
@@ -25,11 +27,25 @@ from skorch import NeuralNet
 from skorch.callbacks import Callback
 from skorch.dataset import Dataset, ValidSplit
 from skorch.utils import multi_indexing
-from torch.utils.data import default_collate
+from torch.utils.data import Subset, default_collate
 
-from ..losses import FitCriterionPriors, LossWeightsMixin, label_prior_log_odds
-from ..utils import encode_target, label_counts
-from ..utils._param_validation import Interval, RealNotInt, _fit_context
+from ..losses import (
+    FitCriterionPriors,
+    LossWeightsMixin,
+    accepts_loss_weights,
+    label_prior_log_odds,
+)
+from ..losses._missing_labels import _cooccurrence_statistics, _cooccurrence_weights
+from ..losses._skorch import _dataset_targets, _unknown_targets_error
+from ..utils import (
+    encode_target,
+    has_unknown,
+    label_counts,
+    observed_counts,
+    observed_mask,
+)
+from ..utils._param_validation import Interval, RealNotInt, StrOptions, _fit_context
+from ..utils._tags import with_unknown_labels
 
 # Prefixes of the extra keyword arguments routed to the skorch net.
 ROUTED_PREFIXES = (
@@ -52,6 +68,7 @@ class BaseNeuralEstimator(BaseEstimator):
 
     _parameter_constraints: dict = {
         "criterion": [callable],
+        "missing_labels": [StrOptions({"ignore", "cooccurrence"})],
         "optimizer": [callable],
         "lr": [Interval(Real, 0, np.inf, closed="neither")],
         "batch_size": [Interval(Integral, 1, None, closed="left")],
@@ -176,6 +193,9 @@ class BaseNeuralEstimator(BaseEstimator):
                 (n_samples,)
             Multi-label indicator matrix ``Y``, or binary / multiclass labels
             (one-hot encoded for the sigmoid outputs; one output if binary).
+            ``Y`` may contain NaN (``pd.NA`` in pandas, nulls in polars,
+            explicitly stored NaN in a sparse matrix) for unknown labels;
+            how they enter the loss is set by ``missing_labels``.
         sample_weight : array-like of shape (n_samples,) or \
                 (n_samples, n_outputs), default=None
             Non-negative weight of the loss terms of positive labels (and of
@@ -189,6 +209,8 @@ class BaseNeuralEstimator(BaseEstimator):
                 (n_samples, n_outputs), default=None
             Non-negative weight of the loss terms of negative labels
             (``w_bar``), e.g. ``skmml.losses.cooccurrence_negative_weights``.
+            Both weights are multiplied by the weights that
+            ``missing_labels`` gives the unknown entries.
 
         Returns
         -------
@@ -201,6 +223,13 @@ class BaseNeuralEstimator(BaseEstimator):
         if Y.shape[0] != X.shape[0]:
             raise ValueError(
                 f"X has {X.shape[0]} samples but y has {Y.shape[0]}; they must match."
+            )
+        cooccurrence = self.missing_labels == "cooccurrence"
+        if cooccurrence and self._target_kind != "multilabel":
+            raise ValueError(
+                'missing_labels="cooccurrence" weights the negatives of a '
+                "multi-label target by label co-occurrence; y is "
+                f"{self._target_kind}. Use missing_labels='ignore'."
             )
         layout = self._resolve_layout(X.shape[1])
         self.modalities_ = {name: np.asarray(cols) for name, cols in layout.items()}
@@ -218,19 +247,37 @@ class BaseNeuralEstimator(BaseEstimator):
                 "sample_weight (with neg_weight) is zero everywhere: there is "
                 "nothing to learn from."
             )
+        partial = has_unknown(Y)
+        if partial:
+            _check_known_entries(Y, weights, cooccurrence)
+        if cooccurrence:
+            # eq. 3 multiplies the negative weights, filled in by the
+            # callback from the training rows (neg_weight defaults to weight)
+            base = weights.get("neg_weight", weights.get("sample_weight"))
+            weights["neg_weight"] = (
+                np.ones(Y.shape, dtype=np.float32) if base is None else base.copy()
+            )
         self._record_label_counts(Y)
 
         seed = int(check_random_state(self.random_state).randint(2**31 - 1))
         self.net_ = self._build_net(layout, Y.shape[1], seed)
+        if cooccurrence:
+            self.net_.unknown_targets = "negative"
         X = self._reorder(X)
         with torch.random.fork_rng(devices=_cuda_devices(self.device)):
             torch.manual_seed(seed)
             self.net_.initialize()
-            if weights and not _accepts_weights(self.net_.criterion_):
+            criterion = self.net_.criterion_
+            if (weights or partial) and not accepts_loss_weights(criterion):
+                if partial and not cooccurrence:
+                    raise ValueError(_unknown_targets_error(criterion))
+                if cooccurrence:
+                    given = "missing_labels='cooccurrence' weights the loss"
+                else:
+                    given = "sample_weight / neg_weight were given"
                 raise ValueError(
-                    "sample_weight / neg_weight were given but criterion "
-                    f"{type(self.net_.criterion_).__name__} does not accept "
-                    "them; use e.g. skmml.losses.WeightedBCELoss."
+                    f"{given} but criterion {type(criterion).__name__} does "
+                    "not accept weights; use e.g. skmml.losses.WeightedBCELoss."
                 )
             self.net_.partial_fit({"X": X, **weights} if weights else X, Y)
         return self
@@ -243,6 +290,7 @@ class BaseNeuralEstimator(BaseEstimator):
             accept_sparse=False,
             dtype=np.float32,
             owner=type(self).__name__,
+            allow_unknown=True,
         )
         if kind == "multilabel-indicator":
             self.classes_, self._target_kind = np.arange(Y.shape[1]), "multilabel"
@@ -262,7 +310,14 @@ class BaseNeuralEstimator(BaseEstimator):
         if self._target_kind != "multilabel":
             return
         self.label_counts_ = label_counts(Y)
-        constant = (self.label_counts_ == 0) | (self.label_counts_ == Y.shape[0])
+        self.observed_counts_ = observed_counts(Y)
+        # entries that enter the loss as negatives: the known ones, or every
+        # one that is not a known positive when unknowns count as negatives
+        if self.missing_labels == "cooccurrence":
+            n_negative = Y.shape[0] - self.label_counts_
+        else:
+            n_negative = self.observed_counts_ - self.label_counts_
+        constant = (self.label_counts_ == 0) | (n_negative == 0)
         if np.any(constant):
             self._fixed_logits = np.where(constant, label_prior_log_odds(Y), np.nan)
 
@@ -295,6 +350,8 @@ class BaseNeuralEstimator(BaseEstimator):
             *copy.deepcopy(self.callbacks or []),
             ("fit_criterion_priors", FitCriterionPriors()),
         ]
+        if self.missing_labels == "cooccurrence":
+            callbacks.append(("fit_cooccurrence_weights", _FitCooccurrenceWeights()))
         net_class = self._net_class or _Net
         return net_class(
             module=module,
@@ -346,7 +403,7 @@ class BaseNeuralEstimator(BaseEstimator):
         tags = super().__sklearn_tags__()
         tags.target_tags.required = True
         tags.target_tags.multi_output = True
-        return tags
+        return with_unknown_labels(tags)
 
     # -- skorch parameter files ------------------------------------------
     def save_params(
@@ -558,6 +615,30 @@ NET_PARAMS_DOC = """criterion : torch loss class or instance, \
         (``fit_priors``) get them from the labels of the training rows only,
         without the validation rows of ``train_split``: the estimator adds
         the callback :class:`skmml.losses.FitCriterionPriors` to its net.
+    missing_labels : {"ignore", "cooccurrence"}, default="ignore"
+        How the loss treats labels that may be missing.
+
+        - ``"ignore"``: the unknown (NaN) entries of ``y`` get weight 0 on
+          both terms of the loss (IM-WCE of Ibrahim et al., 2020, with a
+          known mask), so they have no influence on training; the known 0
+          entries are trusted negatives. A complete ``y`` trains as before.
+        - ``"cooccurrence"``: CB-WCE of Ibrahim et al. Every entry that is
+          not a known positive (0 or NaN) may be a missing positive: it is
+          trained as a negative (target 0) whose negative weight is
+          multiplied by the confidence :math:`\\bar\\omega_{i,c} =
+          P(y_{i,c} = 0 \\mid \\mathbf{y}_i)` of eq. 3, estimated as
+          :func:`skmml.losses.cooccurrence_negative_weights` does from the
+          known labels of the training rows only (the rows passed to ``fit``
+          without the validation rows of ``train_split``, so each
+          cross-validation split uses the statistics of its training fold);
+          positive terms keep their weight (eq. 2 with
+          :math:`\\omega = 1`). On a complete ``y`` it equals ``fit(X, y,
+          neg_weight=cooccurrence_negative_weights(y))``. Needs a multi-label
+          ``y``.
+
+        These weights multiply the ``sample_weight`` and ``neg_weight`` of
+        :meth:`fit`; the criterion must accept weights (every loss of
+        :mod:`skmml.losses` does).
     optimizer : torch optimizer class, default=torch.optim.Adam
         Optimizer; its parameters via ``optimizer__name``.
     lr : float, default=1e-3
@@ -599,6 +680,31 @@ ABSENT_LABEL_DOC = """A label that is never positive in the ``n`` rows passed to
     :func:`skmml.losses.label_prior_log_odds` (its logit in
     ``decision_function``), whatever the network outputs. A label positive
     in every row gets ``1 - 1 / (2 n)``. ``label_counts_`` holds the counts.
+    With unknown entries the rule reads the known ones: a label without any
+    known positive (also one never known) gets ``1 / (2 n)``, and a label
+    whose loss terms are all positive (no known negative with
+    ``missing_labels="ignore"``, positive in every row with
+    ``"cooccurrence"``) gets ``1 - 1 / (2 n)``, ``n`` still being the number
+    of rows passed to ``fit``.
+"""
+
+UNKNOWN_LABELS_DOC = """Partially labelled targets: a multi-label ``y`` may hold NaN for
+    unknown entries (``pd.NA`` or nullable columns in pandas, nulls in
+    polars, explicitly stored NaN in a sparse matrix). NaN never reaches the
+    criterion: in every batch it is replaced by 0 in the target, and with
+    ``missing_labels="ignore"`` the positive and the negative weight of the
+    entry are set to 0 (multiplying ``sample_weight`` / ``neg_weight``), so
+    each loss of :mod:`skmml.losses` equals that loss on the known entries
+    only; ``reduction="mean"`` still divides by all entries of the batch.
+    The validation loss of ``train_split`` (and so early stopping) is masked
+    the same way. The label priors of
+    :class:`skmml.losses.LogitAdjustedBCELoss` and
+    :class:`skmml.losses.ClassBalancedLoss` are the fraction of positives
+    among the known entries of the training rows, ``label_counts_`` counts
+    the known positives and ``observed_counts_`` the known entries. A
+    criterion that takes no ``weight`` / ``neg_weight`` (such as
+    ``torch.nn.BCEWithLogitsLoss``) cannot mask and is refused with an
+    error.
 """
 
 
@@ -679,12 +785,56 @@ def _check_loss_weight(value, name, shape):
     return np.array(np.broadcast_to(value, shape))  # writable copy for torch
 
 
-def _accepts_weights(criterion):
-    try:
-        params = inspect.signature(criterion.forward).parameters
-    except (TypeError, ValueError):
-        return False
-    return "weight" in params and "neg_weight" in params
+def _check_known_entries(Y, weights, cooccurrence):
+    """Refuse a partial ``Y`` whose known entries carry no weight."""
+    known = observed_mask(Y)
+    if not known.any():
+        raise ValueError(
+            "y has no known label: every entry is NaN (unknown), so there is "
+            "nothing to learn from."
+        )
+    if cooccurrence or "sample_weight" not in weights:
+        return
+    if not any(np.any(w[known]) for w in weights.values()):
+        raise ValueError(
+            "sample_weight (with neg_weight) is zero on every known entry of y: "
+            "there is nothing to learn from."
+        )
+
+
+class _FitCooccurrenceWeights(Callback):
+    """Multiplies the net's ``neg_weight`` by the CB-WCE weights (eq. 3).
+
+    At the first epoch of every fit, the co-occurrence statistics of
+    :func:`skmml.losses.cooccurrence_negative_weights` are computed from the
+    known labels of the training rows only (without the validation rows of
+    skorch's ``train_split``) and applied to every row, training and
+    validation. The estimator passes ``X`` as a dict holding its own copy of
+    ``neg_weight``, which is multiplied in place.
+    """
+
+    def on_train_begin(self, net, X=None, y=None, **kwargs):
+        self.pending_ = True
+
+    def on_epoch_begin(self, net, dataset_train=None, **kwargs):
+        if not getattr(self, "pending_", True):
+            return
+        self.pending_ = False
+        dataset = (
+            dataset_train.dataset
+            if isinstance(dataset_train, Subset)
+            else dataset_train
+        )
+        X, Y = getattr(dataset, "X", None), getattr(dataset, "y", None)
+        if not isinstance(X, Mapping) or "neg_weight" not in X or Y is None:
+            raise ValueError(
+                'missing_labels="cooccurrence" needs the training rows as a '
+                "torch Subset of the dataset built by fit (what skorch's "
+                "ValidSplit returns); this train_split returned "
+                f"{type(dataset_train).__name__}."
+            )
+        statistics = _cooccurrence_statistics(_dataset_targets(dataset_train))
+        X["neg_weight"] *= _cooccurrence_weights(Y, statistics)
 
 
 def _fused_adam_available(optimizer, device):

@@ -26,6 +26,7 @@ from ..utils._param_validation import Interval, StrOptions
 from ._base import (
     ABSENT_LABEL_DOC,
     NET_PARAMS_DOC,
+    UNKNOWN_LABELS_DOC,
     BaseNeuralEstimator,
     NeuralClassifierMixin,
 )
@@ -296,6 +297,10 @@ class ResBiLSTMEncoder(TransformerMixin, _ResBiLSTMBase):
     when all input names share the prefix ``"{modality}__"``, else
     ``"resbilstm{j}"``.
 
+    ``y`` may hold NaN for unknown labels; the network is then trained as
+    :class:`ResBiLSTMClassifier` is (unknown entries masked in the loss, or
+    weighted by co-occurrence, as ``missing_labels`` says).
+
     References
     ----------"""
         + _REFERENCES_DOC
@@ -328,6 +333,7 @@ class ResBiLSTMEncoder(TransformerMixin, _ResBiLSTMBase):
         dense_dropout=0.5,
         pooling="last",
         criterion=WeightedBCELoss,
+        missing_labels="ignore",
         optimizer=torch.optim.Adam,
         lr=1e-3,
         batch_size=64,
@@ -411,8 +417,11 @@ class ResBiLSTMClassifier(NeuralClassifierMixin, ClassifierMixin, _ResBiLSTMBase
     ----------"""
         + _ATTRIBUTES_DOC
         + """    label_counts_ : ndarray of shape (n_labels,)
-        Positives of every label in the rows passed to :meth:`fit`
+        Known positives of every label in the rows passed to :meth:`fit`
         (multi-label targets only); see Notes.
+    observed_counts_ : ndarray of shape (n_labels,)
+        Known (not NaN) entries of every label in the rows passed to
+        :meth:`fit` (multi-label targets only).
 
     See Also
     --------
@@ -426,6 +435,9 @@ class ResBiLSTMClassifier(NeuralClassifierMixin, ClassifierMixin, _ResBiLSTMBase
 
     """
         + ABSENT_LABEL_DOC
+        + """
+    """
+        + UNKNOWN_LABELS_DOC
         + """
     References
     ----------"""
@@ -464,6 +476,7 @@ class ResBiLSTMClassifier(NeuralClassifierMixin, ClassifierMixin, _ResBiLSTMBase
         dense_dropout=0.5,
         pooling="last",
         criterion=WeightedBCELoss,
+        missing_labels="ignore",
         optimizer=torch.optim.Adam,
         lr=1e-3,
         batch_size=64,

@@ -11,6 +11,7 @@ from ..utils import ModalityLayout, resolve_modalities
 from ..utils._param_validation import Interval, StrOptions
 from ._base import (
     ABSENT_LABEL_DOC,
+    UNKNOWN_LABELS_DOC,
     BaseNeuralEstimator,
     NeuralClassifierMixin,
 )
@@ -72,6 +73,30 @@ class RMLCClassifier(NeuralClassifierMixin, ClassifierMixin, BaseNeuralEstimator
         their priors fitted on the labels of the training rows only (without
         the validation rows of ``train_split``): the estimator adds the
         callback :class:`skmml.losses.FitCriterionPriors` to its net.
+    missing_labels : {"ignore", "cooccurrence"}, default="ignore"
+        How the loss treats labels that may be missing.
+
+        - ``"ignore"``: the unknown (NaN) entries of ``y`` get weight 0 on
+          both terms of the loss (IM-WCE of Ibrahim et al., 2020, with a
+          known mask), so they have no influence on training; the known 0
+          entries are trusted negatives. A complete ``y`` trains as before.
+        - ``"cooccurrence"``: CB-WCE of Ibrahim et al. Every entry that is
+          not a known positive (0 or NaN) may be a missing positive: it is
+          trained as a negative (target 0) whose negative weight is
+          multiplied by the confidence :math:`\\bar\\omega_{i,c} =
+          P(y_{i,c} = 0 \\mid \\mathbf{y}_i)` of eq. 3, estimated as
+          :func:`skmml.losses.cooccurrence_negative_weights` does from the
+          known labels of the training rows only (the rows passed to ``fit``
+          without the validation rows of ``train_split``, so each
+          cross-validation split uses the statistics of its training fold);
+          positive terms keep their weight (eq. 2 with
+          :math:`\\omega = 1`). On a complete ``y`` it equals ``fit(X, y,
+          neg_weight=cooccurrence_negative_weights(y))``. Needs a multi-label
+          ``y``.
+
+        These weights multiply the ``sample_weight`` and ``neg_weight`` of
+        :meth:`fit`; the criterion must accept weights (every loss of
+        :mod:`skmml.losses` does).
     optimizer : torch optimizer class, default=torch.optim.Adam
         Optimizer (Adam in the paper); parameters via ``optimizer__name``.
         ``torch.optim.Adam`` and ``AdamW`` run with ``fused=True`` (torch's
@@ -123,8 +148,11 @@ class RMLCClassifier(NeuralClassifierMixin, ClassifierMixin, BaseNeuralEstimator
     modalities_ : dict
         ``{name: column indices}`` in step order.
     label_counts_ : ndarray of shape (n_labels,)
-        Positives of every label in the rows passed to :meth:`fit`
+        Known positives of every label in the rows passed to :meth:`fit`
         (multi-label targets only); see Notes.
+    observed_counts_ : ndarray of shape (n_labels,)
+        Known (not NaN) entries of every label in the rows passed to
+        :meth:`fit` (multi-label targets only).
     net_ : skorch.NeuralNet
         The trained net; ``net_.module_`` is the :class:`RMLCModule` and
         ``net_.history`` the training history.
@@ -162,6 +190,9 @@ class RMLCClassifier(NeuralClassifierMixin, ClassifierMixin, BaseNeuralEstimator
     """
         + ABSENT_LABEL_DOC
         + """
+    """
+        + UNKNOWN_LABELS_DOC
+        + """
     References
     ----------
     .. [1] Y. Zhang, J. Shen, Z. Zhang, L. Zhang and C. Wang, "Rethinking
@@ -189,6 +220,13 @@ class RMLCClassifier(NeuralClassifierMixin, ClassifierMixin, BaseNeuralEstimator
            [1, 1]])
     >>> clf.predict_proba(X[:3]).shape
     (3, 2)
+
+    Unknown labels (NaN) are left out of the loss:
+
+    >>> Y_partial = Y.astype(float)
+    >>> Y_partial[::4, 1] = np.nan
+    >>> clf.fit(X, Y_partial).observed_counts_
+    array([60, 45])
     """
     )
 
@@ -213,6 +251,7 @@ class RMLCClassifier(NeuralClassifierMixin, ClassifierMixin, BaseNeuralEstimator
         use_label_correlation=True,
         reg_lambda=1e-4,
         criterion=WeightedBCELoss,
+        missing_labels="ignore",
         optimizer=torch.optim.Adam,
         lr=1e-3,
         batch_size=64,

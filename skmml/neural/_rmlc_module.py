@@ -297,6 +297,8 @@ class RMLCNet(LossWeightsMixin, NeuralNet):
     ``criterion(logits, Y, weight=w, neg_weight=w_bar)`` on the rows of the
     batch. Losses with label priors need the callback
     :class:`skmml.losses.FitCriterionPriors` (``RMLCClassifier`` adds it).
+    Unknown (NaN) entries of ``y`` are handled as by
+    :class:`skmml.losses.LossWeightsMixin` (masked by default).
 
     Parameters
     ----------
@@ -323,6 +325,7 @@ class RMLCNet(LossWeightsMixin, NeuralNet):
             key: torch.as_tensor(value, device=device).to(dtype)
             for key, value in weights.items()
         }
+        y_true, weights = self._mask_unknown_targets(y_true, weights)
         loss = _stacked_bce(self.criterion_, step_logits, y_true, weights)
         if loss is None:
             steps = step_logits.unbind(dim=1)
@@ -354,6 +357,9 @@ def _stacked_bce(criterion, step_logits, y_true, weights):
 
     stacked = {}
     for key, value in weights.items():
+        if key == "neg_weight" and "weight" in stacked and value is weights["weight"]:
+            stacked[key] = stacked["weight"]  # one tensor: the fused kernel
+            continue
         if value.ndim == 1 and value.shape[0] == n:
             value = value[:, None]
         if (

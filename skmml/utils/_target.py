@@ -33,7 +33,8 @@ def _as_array(Y, name):
             # nullable Int64 / boolean / Float64 columns: missing as NaN
             if any(not isinstance(d, np.dtype) and d.kind in "biuf" for d in dtypes):
                 return Y.to_numpy(dtype=np.float64, na_value=np.nan)
-            if any(d == object for d in dtypes):  # pd.NA / None in object columns
+            # pd.NA / None in object columns
+            if any(getattr(d, "kind", "") == "O" for d in dtypes):
                 import pandas as pd
 
                 values = Y.to_numpy(dtype=object)
@@ -80,9 +81,9 @@ def _unknown_error(name):
         f"{name} contains NaN (unknown labels), but a complete 0/1 label matrix "
         "is required here. Partially labelled targets are accepted by "
         "skmml.multioutput.PartialBinaryRelevance, PartialClassifierChain, "
-        "skmml.neural.RMLCClassifier, ResBiLSTMClassifier and the skmml.metrics "
-        "functions (see skmml.utils.accepts_unknown_labels); otherwise drop the "
-        "incomplete rows or fill the unknown entries first."
+        "skmml.neural.RMLCClassifier, ResBiLSTMClassifier, ResBiLSTMEncoder and the "
+        "skmml.metrics functions (see skmml.utils.accepts_unknown_labels); "
+        "otherwise drop the incomplete rows or fill the unknown entries first."
     )
 
 
@@ -320,6 +321,8 @@ def encode_target(
             f"{name} is a 1-D target with NaN entries; unknown labels are only "
             "supported in a 2-D multi-label indicator matrix (NaN = unknown)."
         )
+    if values.dtype.kind == "f" and np.isinf(values).any():
+        raise ValueError(f"{name} contains infinity; class labels must be finite.")
     kind = type_of_target(values, input_name=name)
     if kind not in ("binary", "multiclass"):
         raise ValueError(

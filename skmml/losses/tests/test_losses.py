@@ -28,12 +28,14 @@ from skmml.losses import (  # noqa: E402
     SigmoidF1Loss,
     SoftF1Loss,
     WeightedBCELoss,
+    accepts_loss_weights,
     cooccurrence_negative_weights,
     effective_number_weights,
     ignore_missing_weights,
     init_bias_with_priors,
     label_prior_log_odds,
     make_weighted_input,
+    mask_unknown_targets,
     pop_loss_weights,
     simulate_missing_labels,
 )
@@ -816,3 +818,312 @@ def test_with_multimodal_dataset():
     assert w.shape == Y.shape
     assert np.all((w >= 0) & (w <= 1))
     assert np.all(w[Y_obs == 1] == 1)
+
+
+# --------------------------------------------------------------------------
+# partially labelled targets (NaN = unknown)
+# --------------------------------------------------------------------------
+
+NAN = float("nan")
+Y_PARTIAL = np.array([[1, NAN, 0], [NAN, 1, 1], [0, 0, NAN], [1, NAN, NAN]])
+
+
+def test_simulate_missing_labels_as_nan_same_draw():
+    Y_obs, hidden = simulate_missing_labels(Y_MISSING, 0.5, random_state=0)
+    Y_nan, hidden_nan = simulate_missing_labels(
+        Y_MISSING, 0.5, random_state=0, as_nan=True
+    )
+    np.testing.assert_array_equal(hidden_nan, hidden)
+    assert Y_nan.dtype == np.float64
+    np.testing.assert_array_equal(np.isnan(Y_nan), hidden)
+    np.testing.assert_array_equal(Y_nan[~hidden], Y_MISSING[~hidden])
+    np.testing.assert_array_equal(Y_obs[~hidden], Y_MISSING[~hidden])
+
+
+def test_simulate_missing_labels_entries_by_hand():
+    Y = np.array([[1, 0], [0, 1]])
+    # 4 entries, ratio .5: 2 hidden among positives and negatives alike
+    for seed in range(5):
+        Y_nan, hidden = simulate_missing_labels(
+            Y, 0.5, random_state=seed, as_nan=True, mode="entries"
+        )
+        assert hidden.sum() == 2
+        np.testing.assert_array_equal(np.isnan(Y_nan), hidden)
+        np.testing.assert_array_equal(Y_nan[~hidden], Y[~hidden])
+        Y_zero, hidden_zero = simulate_missing_labels(
+            Y, 0.5, random_state=seed, mode="entries"
+        )
+        np.testing.assert_array_equal(hidden_zero, hidden)
+        np.testing.assert_array_equal(Y_zero, np.where(hidden, 0, Y))
+    # 0.3 * 10 entries rounds to 3; .25 * 6 = 1.5 rounds half up to 2
+    assert simulate_missing_labels(np.ones((2, 5)), 0.3, mode="entries")[1].sum() == 3
+    assert simulate_missing_labels(np.ones((2, 3)), 0.25, mode="entries")[1].sum() == 2
+    # every entry is hidden as often, negatives included
+    hits = sum(
+        simulate_missing_labels(Y, 0.25, random_state=s, mode="entries")[1]
+        for s in range(400)
+    )
+    assert np.all((hits > 60) & (hits < 140)), hits
+
+
+def test_simulate_missing_labels_never_uses_the_global_rng():
+    state = np.random.get_state()
+    a = simulate_missing_labels(Y_MISSING, 0.5, mode="entries")
+    simulate_missing_labels(Y_MISSING, 0.5)
+    assert np.array_equal(np.random.get_state()[1], state[1])
+    b = simulate_missing_labels(Y_MISSING, 0.5, random_state=np.random.RandomState(1))
+    c = simulate_missing_labels(Y_MISSING, 0.5, random_state=1)
+    np.testing.assert_array_equal(b[1], c[1])
+    assert a[1].sum() == 13  # 12.5 rounded half up
+
+
+@pytest.mark.parametrize(
+    "kwargs, match",
+    [
+        ({"mode": "labels"}, "mode"),
+        ({"as_nan": "yes"}, "as_nan"),
+        ({"random_state": "x"}, "random_state"),
+    ],
+)
+def test_simulate_missing_labels_bad_params(kwargs, match):
+    with pytest.raises(ValueError, match=match):
+        simulate_missing_labels(Y_MISSING, 0.5, **kwargs)
+
+
+def test_simulate_missing_labels_needs_a_complete_Y():
+    with pytest.raises(ValueError, match="contains NaN"):
+        simulate_missing_labels([[1.0, NAN]], 0.5)
+
+
+def test_cooccurrence_negative_weights_partial_by_hand():
+    Y = np.array(
+        [
+            [1, 1, NAN],
+            [1, NAN, 0],
+            [1, 0, 1],
+            [NAN, 1, 0],
+            [0, 0, NAN],
+        ]
+    )
+    # C_jc: both known positive; N_jc: j known positive and c known
+    # cond[0] = (3/3, 1/2, 1/2), cond[1] = (1/1, 2/2, 0/1), cond[2] = (1, 0, 1)
+    # marginals among known entries: 3/4, 2/4, 1/3
+    expected = np.array(
+        [
+            [1, 1, 1 - (1 / 2 + 0) / 2],  # J = {0, 1}; the unknown is a negative
+            [1, 1 - 1 / 2, 1 - 1 / 2],  # J = {0}
+            [1, 1 - (1 / 2 + 0) / 2, 1],  # J = {0, 2}
+            [1 - 1, 1, 1 - 0],  # J = {1}
+            [1 - 3 / 4, 1 - 2 / 4, 1 - 1 / 3],  # no known positive: marginal
+        ]
+    )
+    np.testing.assert_allclose(cooccurrence_negative_weights(Y), expected, rtol=1e-6)
+    expected_max = expected.copy()
+    expected_max[0, 2] = expected_max[2, 1] = 1 - 1 / 2
+    np.testing.assert_allclose(
+        cooccurrence_negative_weights(Y, aggregate="max"), expected_max, rtol=1e-6
+    )
+    # label 1 is never known where label 0 is positive: no conditional, so
+    # the marginal of label 1 among its known entries (1/1) is used
+    np.testing.assert_array_equal(
+        cooccurrence_negative_weights([[1, NAN], [0, 1]]), [[1, 0], [1, 1]]
+    )
+
+
+def test_cooccurrence_negative_weights_pandas_na():
+    pd = pytest.importorskip("pandas")
+    Y = pd.DataFrame({"a": [1, 1, 1, pd.NA], "b": [1, pd.NA, 0, 1]}, dtype="Int64")
+    expected = cooccurrence_negative_weights(
+        np.array([[1, 1], [1, NAN], [1, 0], [NAN, 1]])
+    )
+    np.testing.assert_array_equal(cooccurrence_negative_weights(Y), expected)
+    # P(b | a) = 1/2 over the rows where b is known
+    np.testing.assert_allclose(expected[1:3, 1], [0.5, 0.5])
+
+
+def test_label_statistics_from_known_entries_by_hand():
+    Y = np.array([[1, NAN, NAN], [0, 1, NAN], [NAN, 0, NAN], [1, 1, NAN]])
+    # priors among known entries: 2/3, 2/3; label 2 never known -> 1 / (2 n)
+    np.testing.assert_allclose(
+        label_prior_log_odds(Y),
+        [math.log(2), math.log(2), math.log((1 / 8) / (7 / 8))],
+    )
+    # beta = 1: inverse counts of known positives / negatives, summing to 2
+    pos, neg = effective_number_weights(Y, beta=1.0)
+    np.testing.assert_allclose(pos, [2 / 3, 2 / 3, 1.0])
+    np.testing.assert_allclose(neg, [4 / 3, 4 / 3, 1.0])
+    loss = LogitAdjustedBCELoss().fit_priors(torch.tensor(Y, dtype=torch.float32))
+    np.testing.assert_allclose(loss.prior_log_odds_[:2], [math.log(2)] * 2, rtol=1e-6)
+    cb = ClassBalancedLoss(beta=1.0).fit_priors(Y)
+    np.testing.assert_allclose(cb.pos_weight_, pos, rtol=1e-6)
+
+
+def test_mask_unknown_targets_by_hand():
+    y = t([[1.0, NAN], [NAN, 0.0]])
+    target, weights = mask_unknown_targets(y)
+    torch.testing.assert_close(target, t([[1.0, 0.0], [0.0, 0.0]]))
+    assert weights["weight"] is weights["neg_weight"]
+    torch.testing.assert_close(weights["weight"], t([[1.0, 0.0], [0.0, 1.0]]))
+    # given weights are multiplied; neg_weight defaults to weight
+    _, weights = mask_unknown_targets(y, {"weight": t([2.0, 3.0])})
+    torch.testing.assert_close(weights["neg_weight"], t([[2.0, 0.0], [0.0, 3.0]]))
+    _, weights = mask_unknown_targets(y, {"neg_weight": t([[5.0, 6.0], [7.0, 8.0]])})
+    torch.testing.assert_close(weights["weight"], t([[1.0, 0.0], [0.0, 1.0]]))
+    torch.testing.assert_close(weights["neg_weight"], t([[5.0, 0.0], [0.0, 8.0]]))
+    # as negatives: target 0, weights unchanged
+    given = {"neg_weight": t([[0.5, 0.25], [0.75, 1.0]])}
+    target, weights = mask_unknown_targets(y, given, unknown="negative")
+    torch.testing.assert_close(target, t([[1.0, 0.0], [0.0, 0.0]]))
+    assert weights is given
+    # nothing unknown: the same objects
+    complete = t([[1.0, 0.0]])
+    assert mask_unknown_targets(complete, given)[0] is complete
+    with pytest.raises(ValueError, match="unknown must be"):
+        mask_unknown_targets(y, unknown="zero")
+
+
+def test_masked_weighted_bce_by_hand():
+    logits = t([[0.0, 1.0], [2.0, -1.0]])
+    target, weights = mask_unknown_targets(t([[1.0, NAN], [NAN, 0.0]]))
+    total = WeightedBCELoss(reduction="sum")(logits, target, **weights)
+    assert total.item() == pytest.approx(nll_pos(0.0) + nll_neg(-1.0), rel=1e-6)
+    mean = WeightedBCELoss()(logits, target, **weights)
+    # the mean keeps the 4 entries in its denominator
+    assert mean.item() == pytest.approx(total.item() / 4, rel=1e-6)
+
+
+def test_masked_sigmoid_f1_by_hand():
+    logits = t([[3.0, -3.0], [3.0, 3.0]])
+    target, weights = mask_unknown_targets(t([[1.0, NAN], [0.0, 1.0]]))
+    # known entries: tp = 2, fp = 1, fn = 0 (the unknown is no fn)
+    loss = SigmoidF1Loss(beta=100.0)(logits, target, **weights)
+    assert loss.item() == pytest.approx(1 - 4 / 5, abs=1e-4)
+    # macro: label 0 has tp 1, fp 1 (F1 2/3); label 1 tp 1 (F1 1)
+    loss = SigmoidF1Loss(beta=100.0, average="macro")(logits, target, **weights)
+    assert loss.item() == pytest.approx(1 - (2 / 3 + 1) / 2, abs=1e-4)
+
+
+def _known_entries_loss(loss, logits, y, known):
+    """The loss of the known entries only (per-entry losses, or the F1 counts)."""
+    filled = torch.where(known, y, torch.zeros_like(y))
+    if isinstance(loss, SigmoidF1Loss):
+        # F1 counts over the known entries: select them, one label at a time
+        if loss.average == "micro":
+            return loss(logits[known][:, None], filled[known][:, None])
+        scores = [
+            loss(logits[known[:, j], j][:, None], filled[known[:, j], j][:, None])
+            for j in range(y.shape[1])
+        ]
+        return torch.stack(scores).mean()
+    per_entry = type(loss)(**_loss_params(loss), reduction="none")
+    for name in getattr(loss, "_prior_names", ()):
+        setattr(per_entry, name, getattr(loss, name))
+    return per_entry(logits, filled)[known].sum()
+
+
+def _loss_params(loss):
+    names = {
+        FocalLoss: ("gamma", "alpha"),
+        AsymmetricLoss: ("gamma_pos", "gamma_neg", "clip"),
+        LogitAdjustedBCELoss: ("tau",),
+        ClassBalancedLoss: ("beta", "gamma"),
+        WeightedBCELoss: (),
+    }[type(loss)]
+    return {name: getattr(loss, name) for name in names}
+
+
+@pytest.mark.parametrize(
+    "make_loss",
+    [
+        lambda: WeightedBCELoss(reduction="sum"),
+        lambda: FocalLoss(gamma=2.0, alpha=0.25, reduction="sum"),
+        lambda: AsymmetricLoss(gamma_neg=2.0, clip=0.1, reduction="sum"),
+        lambda: LogitAdjustedBCELoss(tau=0.5, reduction="sum").fit_priors(Y_PARTIAL),
+        lambda: ClassBalancedLoss(beta=0.9, gamma=1.0, reduction="sum").fit_priors(
+            Y_PARTIAL
+        ),
+        lambda: SigmoidF1Loss(beta=2.0),
+        lambda: SigmoidF1Loss(beta=2.0, average="macro"),
+        lambda: SoftF1Loss(),
+    ],
+    ids=[
+        "bce",
+        "focal",
+        "asymmetric",
+        "logit_adjusted",
+        "class_balanced",
+        "sigmoid_f1",
+        "sigmoid_f1_macro",
+        "soft_f1",
+    ],
+)
+def test_masked_loss_equals_the_loss_on_known_entries(make_loss):
+    loss = make_loss()
+    y = torch.tensor(Y_PARTIAL, dtype=torch.float32)
+    known = ~torch.isnan(y)
+    logits = torch.linspace(-2.0, 2.0, y.numel()).reshape(y.shape)
+    target, weights = mask_unknown_targets(y)
+    torch.testing.assert_close(
+        loss(logits, target, **weights), _known_entries_loss(loss, logits, y, known)
+    )
+    # the unknown entries get no gradient, whatever the target there
+    logits.requires_grad_(True)
+    loss(logits, target, **weights).backward()
+    assert torch.all(logits.grad[~known] == 0)
+    assert torch.any(logits.grad[known] != 0)
+
+
+def test_weighted_net_masks_unknown_targets():
+    X, Y = _toy_problem()
+    Y_nan, hidden = simulate_missing_labels(
+        Y, 0.4, random_state=0, as_nan=True, mode="entries"
+    )
+    Y_nan = Y_nan.astype(np.float32)
+    params = dict(
+        module=torch.nn.Linear,
+        module__in_features=4,
+        module__out_features=3,
+        criterion=WeightedBCELoss,
+        max_epochs=3,
+        train_split=ValidSplit(0.25, random_state=0),
+        verbose=0,
+    )
+    fits = []
+    for fill in (0.0, 1.0):
+        torch.manual_seed(0)
+        Xw = make_weighted_input(X, sample_weight=(~hidden).astype(np.float32))
+        fits.append(WeightedNet(**params).fit(Xw, np.where(hidden, fill, Y_nan)))
+    torch.manual_seed(0)
+    net = WeightedNet(**params).fit(X, Y_nan)
+    for other in fits:
+        np.testing.assert_array_equal(net.predict(X), other.predict(X))
+        assert net.history[:, "valid_loss"] == other.history[:, "valid_loss"]
+    assert np.all(np.isfinite(net.history[:, "valid_loss"]))
+    # a criterion that cannot mask is refused, naming it
+    params["criterion"] = torch.nn.BCEWithLogitsLoss
+    with pytest.raises(ValueError, match="BCEWithLogitsLoss does not accept"):
+        WeightedNet(**params).fit(X, Y_nan)
+
+
+def test_accepts_loss_weights():
+    assert accepts_loss_weights(SigmoidF1Loss())
+    assert accepts_loss_weights(ClassBalancedLoss())
+    assert not accepts_loss_weights(torch.nn.BCEWithLogitsLoss())
+    assert not accepts_loss_weights(object())
+
+
+@pytest.mark.parametrize(
+    "loss",
+    [
+        WeightedBCELoss(),
+        SigmoidF1Loss(),
+        FocalLoss(),
+        AsymmetricLoss(),
+        LogitAdjustedBCELoss().fit_priors([[1, 0], [0, 1]]),
+        ClassBalancedLoss().fit_priors([[1, 0], [0, 1]]),
+    ],
+    ids=lambda loss: type(loss).__name__,
+)
+def test_losses_refuse_nan_targets(loss):
+    with pytest.raises(ValueError, match="contains NaN.*mask_unknown_targets"):
+        loss(torch.zeros(2, 2), t([[1.0, NAN], [0.0, 1.0]]))
