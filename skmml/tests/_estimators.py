@@ -169,6 +169,27 @@ def _rf_selector_instances():
     ]
 
 
+def _partial_binary_relevance_instances():
+    from sklearn.linear_model import LogisticRegression
+
+    from skmml.multioutput import PartialBinaryRelevance
+
+    return [PartialBinaryRelevance(LogisticRegression())]
+
+
+def _partial_classifier_chain_instances():
+    from sklearn.linear_model import LogisticRegression
+
+    from skmml.multioutput import PartialClassifierChain
+
+    return [
+        PartialClassifierChain(LogisticRegression()),
+        PartialClassifierChain(
+            LogisticRegression(), order="random", chain_method="predict_proba"
+        ),
+    ]
+
+
 # Estimators that need constructor arguments or cheap settings for the checks.
 INSTANCE_FACTORIES = {
     "RFRecursiveSelector": _rf_selector_instances,
@@ -179,6 +200,8 @@ INSTANCE_FACTORIES = {
     "MultiModalConcatenator": _concatenator_instances,
     "MultiLabelThresholdTuner": _threshold_tuner_instances,
     "FixedMultiLabelThresholdClassifier": _fixed_threshold_instances,
+    "PartialBinaryRelevance": _partial_binary_relevance_instances,
+    "PartialClassifierChain": _partial_classifier_chain_instances,
 }
 
 _TUNED_PREDICT = (

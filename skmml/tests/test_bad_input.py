@@ -28,7 +28,7 @@ from sklearn.metrics import accuracy_score
 
 from skmml.metrics import get_scorer
 from skmml.tests._estimators import estimator_instances
-from skmml.utils import all_estimators
+from skmml.utils import accepts_unknown_labels, all_estimators
 
 # ---------------------------------------------------------------------------
 # data: small, fixed
@@ -53,6 +53,9 @@ def _column(value):
     return out
 
 
+Y_PARTIAL = np.where(_RNG.uniform(size=Y.shape) < 0.25, np.nan, Y)
+Y_PARTIAL[0] = Y[0]  # every label keeps both classes among its known rows
+Y_PARTIAL[1] = 1 - Y[0]
 Y_NON_BINARY = Y.copy()
 Y_NON_BINARY[0, 0] = 2
 Y_SINGLE = np.tile([1, 0, 1], (N, 1))
@@ -138,6 +141,12 @@ FIT_CASES = {
     "inconsistent_samples": lambda: (X, Y[:-1]),
     "Y_not_binary": lambda: (X, Y_NON_BINARY),
     "Y_nan": lambda: (X, np.where(np.arange(N)[:, None] == 4, np.nan, Y)),
+    # scattered unknown entries, as pandas nullable columns and as sparse
+    "Y_nan_frame": lambda: (
+        X,
+        pd.DataFrame(Y_PARTIAL, columns=LABELS).astype("Int64"),
+    ),
+    "Y_nan_sparse": lambda: (X, sp.csr_matrix(np.where(Y_PARTIAL == 0, 0, Y_PARTIAL))),
     "Y_column_vector": lambda: (X, Y[:, :1]),
     "Y_all_zero_column": lambda: (X, _column(0)),
     "Y_all_one_column": lambda: (X, _column(1)),
@@ -184,6 +193,8 @@ DEFAULT = {
     "inconsistent_samples": raises(r"inconsistent|samples"),
     "Y_not_binary": raises(r"0/1"),
     "Y_nan": raises(r"NaN"),
+    "Y_nan_frame": raises(r"NaN"),
+    "Y_nan_sparse": raises(r"NaN"),
     "Y_column_vector": accepts(
         "a one-column indicator matrix is a one-label problem: predictions "
         "have shape (n_samples, 1), or (n_samples,) for the estimators that "
@@ -267,6 +278,8 @@ OVERRIDES = {
         "inconsistent_samples": _Y_IGNORED,
         "Y_not_binary": _Y_IGNORED,
         "Y_nan": _Y_IGNORED,
+        "Y_nan_frame": _Y_IGNORED,
+        "Y_nan_sparse": _Y_IGNORED,
         "Y_column_vector": _Y_IGNORED,
         "Y_all_zero_column": _Y_IGNORED,
         "Y_all_one_column": _Y_IGNORED,
@@ -289,11 +302,20 @@ INSTANCES = estimator_instances()
 IDS = _ids(INSTANCES)
 
 
-def expected(est_id, case):
+_PARTIAL_Y = accepts(
+    "the estimator has the allow_unknown target tag: NaN entries of Y are "
+    "unknown labels left out of training, and predictions are complete 0/1"
+)
+
+
+def expected(est_id, case, est=None):
     name = est_id.split("-")[0]
     for key in (est_id, name):
         if case in OVERRIDES.get(key, {}):
             return OVERRIDES[key][case]
+    partial = case in ("Y_nan", "Y_nan_frame", "Y_nan_sparse")
+    if partial and est is not None and accepts_unknown_labels(est):
+        return _PARTIAL_Y
     return DEFAULT[case]
 
 
@@ -407,6 +429,8 @@ def _check_accepted(est_id, est, case, X_in, Y_in, result, reference):
         np.testing.assert_array_equal(est.predict_proba(X).reshape(N, -1).shape[0], N)
         return
     assert out.shape == Y.shape
+    if case in ("Y_nan", "Y_nan_frame", "Y_nan_sparse"):
+        assert not np.isnan(out.astype(np.float64)).any()
     if case == "Y_all_zero_column":
         assert np.all(out[:, 2] == 0)
     elif case == "Y_all_one_column":
@@ -444,7 +468,7 @@ _CASE_WARNINGS = {
 def test_fit_case(est, est_id, case, reference):
     X_in, Y_in = FIT_CASES[case]()
     est = _seeded(est)
-    outcome, detail = expected(est_id, case)
+    outcome, detail = expected(est_id, case, est)
     with warnings.catch_warnings():
         for category, message in _CASE_WARNINGS.get(case, []):
             warnings.filterwarnings("ignore", message, category)
