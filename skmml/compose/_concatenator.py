@@ -675,7 +675,9 @@ class MultiModalConcatenator(TransformerMixin, _BaseComposition):
             Input data with the columns of every modality.
         y : array-like of shape (n_samples,) or (n_samples, n_labels), default=None
             Targets, passed to each modality's transformer (supervised
-            feature selection, for instance).
+            feature selection, for instance). Not read here, so a partially
+            labelled ``y`` (NaN = unknown entry) passes through unchanged;
+            each transformer accepts it or not.
         **params : dict
             Metadata for the modality transformers' ``fit`` (or
             ``fit_transform``), routed as each of them requests; only with
@@ -699,7 +701,8 @@ class MultiModalConcatenator(TransformerMixin, _BaseComposition):
         X : {array-like, sparse matrix, DataFrame} of shape (n_samples, n_features)
             Input data with the columns of every modality.
         y : array-like of shape (n_samples,) or (n_samples, n_labels), default=None
-            Targets, passed to each modality's transformer.
+            Targets, passed unchanged (NaN entries included) to each
+            modality's transformer.
         **params : dict
             Metadata routed to the modality transformers (routing enabled
             only).

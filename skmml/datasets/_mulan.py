@@ -505,6 +505,7 @@ def load_mulan_arff(
     views=None,
     as_frame=False,
     return_X_y=False,
+    missing_labels="raise",
 ):
     """Load a multi-label data set in the MULAN ARFF format.
 
@@ -535,6 +536,15 @@ def load_mulan_arff(
         sparse columns when the file is sparse) and ``frame`` holds both.
     return_X_y : bool, default=False
         If True, return ``(data, target)`` instead of a Bunch.
+    missing_labels : {"raise", "nan"}, default="raise"
+        What a missing label value ``?`` means. ``"raise"``: an error (the
+        file is expected to be fully labelled). ``"nan"``: an unknown label;
+        ``target`` is then a float64 matrix (whether or not a value is
+        missing) with NaN at the unknown entries, the partially labelled
+        target that :class:`skmml.model_selection.IterativeStratifiedKFold`,
+        :class:`skmml.model_selection.MultiLabelThresholdTuner`, the
+        :mod:`skmml.metrics` functions and the estimators tagged by
+        :func:`skmml.utils.accepts_unknown_labels` take.
 
     Returns
     -------
@@ -549,7 +559,8 @@ def load_mulan_arff(
             when they are numbers (``{0,1}``) and otherwise encoded by their
             position in the declaration.
         target : ndarray of shape (n_samples, n_labels) of int64 or DataFrame
-            Binary label matrix, labels in attribute order.
+            Binary label matrix, labels in attribute order (float64 with NaN
+            for the missing labels when ``missing_labels="nan"``).
         feature_names : list of str
             Attribute names, as ``"{view}__{attribute}"`` when ``views`` is
             given.
@@ -568,8 +579,8 @@ def load_mulan_arff(
     ------
     ValueError
         For a malformed file (the message gives the line number), missing
-        label values, labels other than 0/1, unknown labels in the XML file,
-        or bad arguments.
+        label values (unless ``missing_labels="nan"``), labels other than
+        0/1, unknown labels in the XML file, or bad arguments.
 
     Notes
     -----
@@ -614,6 +625,10 @@ def load_mulan_arff(
     >>> toy.feature_names, toy.modalities
     (['a__a1', 'a__a2', 'b__b1'], {'a': [0, 1], 'b': [2]})
     """
+    if not (isinstance(missing_labels, str) and missing_labels in ("raise", "nan")):
+        raise ValueError(
+            f'missing_labels must be "raise" or "nan"; got {missing_labels!r}.'
+        )
     if (xml_path is None) == (n_labels is None):
         raise ValueError(
             "Give exactly one of xml_path (the MULAN label file) and n_labels "
@@ -667,13 +682,14 @@ def load_mulan_arff(
         X = np.ascontiguousarray(values[:, feature_cols])
         Y = values[:, label_cols]
     missing = np.isnan(Y)
-    if np.any(missing):
+    if np.any(missing) and missing_labels == "raise":
         row, col = np.argwhere(missing)[0]
         raise ValueError(
             f"{arff_path}, line {row_lines[row]}: label "
-            f"{names[label_cols[col]]!r} is missing ('?'); labels must be 0 or 1."
+            f"{names[label_cols[col]]!r} is missing ('?'); labels must be 0 or 1. "
+            "Pass missing_labels='nan' to read missing labels as unknown (NaN)."
         )
-    bad = (Y != 0) & (Y != 1)
+    bad = (Y != 0) & (Y != 1) & ~missing
     if np.any(bad):
         row, col = np.argwhere(bad)[0]
         raise ValueError(
@@ -681,7 +697,7 @@ def load_mulan_arff(
             f"{names[label_cols[col]]!r} has value {Y[row, col]:g}; labels must "
             "be 0 or 1."
         )
-    Y = Y.astype(np.int64)
+    Y = Y.astype(np.int64 if missing_labels == "raise" else np.float64)
     feature_names = [names[k] for k in feature_cols]
     target_names = [names[k] for k in label_cols]
 

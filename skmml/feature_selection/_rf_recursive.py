@@ -11,7 +11,7 @@ from sklearn.ensemble import RandomForestClassifier
 from sklearn.feature_selection import SelectorMixin
 from sklearn.metrics import check_scoring
 from sklearn.model_selection import check_cv
-from sklearn.utils import Bunch, get_tags
+from sklearn.utils import Bunch, _safe_indexing, check_consistent_length, get_tags
 from sklearn.utils.metadata_routing import (
     MetadataRouter,
     MethodMapping,
@@ -27,7 +27,7 @@ from sklearn.utils.validation import (
     validate_data,
 )
 
-from ..utils import check_multilabel_indicator
+from ..utils import check_multilabel_indicator, has_unknown, observed_mask
 from ..utils._param_validation import (
     HasMethods,
     Interval,
@@ -36,6 +36,7 @@ from ..utils._param_validation import (
     _fit_context,
 )
 from ..utils._random import check_random_state_local
+from ..utils._tags import with_unknown_labels
 
 
 def _fit_and_score(estimator, X, Y, train, test, features, scorer, fit_params):
@@ -115,6 +116,16 @@ class RFRecursiveSelector(SelectorMixin, MetaEstimatorMixin, BaseEstimator):
     verbose : int, default=0
         ``> 0`` prints the score of each evaluated size; ``> 1`` also turns
         on joblib's progress messages.
+    unknown : {"raise", "drop_rows"}, default="raise"
+        What to do with a partially labelled ``y`` (NaN = unknown entry).
+        The ranking forest and the default ``estimator`` need whole label
+        rows, so ``"raise"`` rejects such a ``y`` and ``"drop_rows"`` ranks
+        the features, scores the sizes and refits ``estimator_`` on the rows
+        without any unknown entry only (with their ``sample_weight`` and
+        other per-sample metadata). ``transform`` is unaffected: it keeps
+        the selected columns of every row, which lets the selector sit in a
+        Pipeline fitted on partial targets, in front of a classifier that
+        accepts them. A complete ``y`` is fitted the same way under both.
 
     Attributes
     ----------
@@ -219,6 +230,7 @@ class RFRecursiveSelector(SelectorMixin, MetaEstimatorMixin, BaseEstimator):
         "n_jobs": [Integral, None],
         "random_state": ["random_state"],
         "verbose": ["verbose"],
+        "unknown": [StrOptions({"raise", "drop_rows"})],
     }
 
     def __init__(
@@ -235,6 +247,7 @@ class RFRecursiveSelector(SelectorMixin, MetaEstimatorMixin, BaseEstimator):
         n_jobs=None,
         random_state=None,
         verbose=0,
+        unknown="raise",
     ):
         self.estimator = estimator
         self.forest = forest
@@ -247,6 +260,7 @@ class RFRecursiveSelector(SelectorMixin, MetaEstimatorMixin, BaseEstimator):
         self.n_jobs = n_jobs
         self.random_state = random_state
         self.verbose = verbose
+        self.unknown = unknown
 
     # -- helpers -------------------------------------------------------------
 
@@ -387,7 +401,9 @@ class RFRecursiveSelector(SelectorMixin, MetaEstimatorMixin, BaseEstimator):
             Fused feature matrix (for instance the output of
             :class:`skmml.compose.MultiModalConcatenator`).
         y : array-like of shape (n_samples, n_labels) or (n_samples,)
-            Binary label indicator matrix, or a 1-D class vector.
+            Binary label indicator matrix, or a 1-D class vector. NaN
+            entries (unknown labels) are rejected, or their rows left out
+            with ``unknown="drop_rows"``.
         sample_weight : array-like of shape (n_samples,), default=None
             Weights of the samples, passed to ``forest.fit`` and to every
             ``estimator.fit`` (the cross-validation scores themselves are
@@ -403,6 +419,9 @@ class RFRecursiveSelector(SelectorMixin, MetaEstimatorMixin, BaseEstimator):
         self : RFRecursiveSelector
             Fitted selector.
         """
+        X, y, sample_weight, fit_params = self._drop_unknown_rows(
+            X, y, sample_weight, fit_params
+        )
         X, Y = validate_data(
             self,
             X,
@@ -522,6 +541,49 @@ class RFRecursiveSelector(SelectorMixin, MetaEstimatorMixin, BaseEstimator):
             )
         return self
 
+    def _drop_unknown_rows(self, X, y, sample_weight, fit_params):
+        """Inputs of ``fit`` without the rows where ``y`` has an unknown entry.
+
+        Unchanged when ``y`` is complete, or not a valid label matrix (then
+        ``validate_data`` reports it).
+        """
+        unchanged = X, y, sample_weight, fit_params
+        if y is None:
+            return unchanged
+        try:
+            shape = getattr(y, "shape", None)
+            if shape is None:
+                shape = np.asarray(y).shape
+            if len(shape) != 2:
+                return unchanged
+            Y = check_multilabel_indicator(
+                y, name="y", accept_sparse=True, allow_unknown=True
+            )
+        except (ValueError, TypeError):
+            return unchanged
+        if not has_unknown(Y):
+            return unchanged
+        if self.unknown == "raise":
+            raise ValueError(
+                f"y contains NaN (unknown labels), but {type(self).__name__} "
+                "ranks and scores the features on complete label rows. Set "
+                "unknown='drop_rows' to fit it on the rows without unknown "
+                "entries (transform still keeps every row), or drop the "
+                "incomplete rows or fill the unknown entries first."
+            )
+        keep = observed_mask(Y).all(axis=1)
+        if not keep.any():
+            raise ValueError(
+                "Every row of y has an unknown (NaN) entry: unknown='drop_rows' "
+                "leaves no sample to fit."
+            )
+        check_consistent_length(X, Y)
+        rows = np.flatnonzero(keep)
+        if sample_weight is not None:
+            sample_weight = _safe_indexing(np.asarray(sample_weight), rows)
+        fit_params = _check_method_params(X, params=fit_params, indices=rows)
+        return _safe_indexing(X, rows), Y[rows], sample_weight, fit_params
+
     def transform(self, X):
         """Reduce ``X`` to the selected features.
 
@@ -557,4 +619,4 @@ class RFRecursiveSelector(SelectorMixin, MetaEstimatorMixin, BaseEstimator):
         # The forest takes sparse input; the estimator decides.
         tags.input_tags.sparse = sub.input_tags.sparse if sub is not None else False
         tags.input_tags.allow_nan = False
-        return tags
+        return with_unknown_labels(tags, self.unknown == "drop_rows")

@@ -10,7 +10,7 @@ from sklearn.model_selection import BaseCrossValidator
 from sklearn.utils import _safe_indexing, check_random_state
 from sklearn.utils.multiclass import type_of_target
 
-from ..utils import check_multilabel_indicator, encode_target
+from ..utils import check_multilabel_indicator, encode_target, has_unknown
 
 __all__ = ["IterativeStratifiedKFold", "multilabel_train_test_split"]
 
@@ -34,11 +34,24 @@ def _n_samples(X, name):
 
 
 def _labels_to_csr(y):
-    """Validate ``y`` and return it as a CSR 0/1 matrix (n_samples, n_labels).
+    """Validate ``y`` and return its known positives as a CSR 0/1 matrix."""
+    return _labels_and_unknown(y)[0]
 
-    2-D inputs (dense or sparse) must be binary indicator matrices. 1-D
-    binary or multiclass targets are one-hot encoded, so that ordinary
-    classification targets are stratified per class.
+
+def _labels_and_unknown(y):
+    """Validate ``y``: a CSR 0/1 matrix (n_samples, n_labels) and its unknowns.
+
+    2-D inputs (dense or sparse) must be binary indicator matrices, NaN
+    marking unknown entries. 1-D binary or multiclass targets are one-hot
+    encoded, so that ordinary classification targets are stratified per
+    class.
+
+    Returns
+    -------
+    Y : csr_matrix of shape (n_samples, n_labels)
+        The known positives (1 where ``y`` is 1, else 0).
+    unknown : csr_matrix of shape (n_samples, n_labels) or None
+        1 at the unknown entries; None when ``y`` has none.
     """
     if y is None:
         raise ValueError(
@@ -57,7 +70,9 @@ def _labels_to_csr(y):
                 raise ValueError("y is empty; at least one sample is required.")
             if arr.dtype.kind == "f" and not np.all(np.isfinite(arr)):
                 raise ValueError(
-                    "y contains NaN or infinity; class labels must be finite."
+                    "y contains NaN or infinity; class labels must be finite "
+                    "(unknown labels, as NaN, are only supported in a 2-D "
+                    "label indicator matrix)."
                 )
             if arr.dtype == object and any(v is None for v in arr):
                 raise ValueError("y contains None; every sample needs a label.")
@@ -77,12 +92,33 @@ def _labels_to_csr(y):
                 raise ValueError(
                     f"y mixes label types that cannot be compared ({exc})."
                 ) from None
-            return sp.csr_matrix(Y)
-        y = arr
-    Y = check_multilabel_indicator(y, name="y", accept_sparse=True)
+            return sp.csr_matrix(Y), None
+        if not hasattr(y, "to_numpy"):  # pandas / polars: read with their NA
+            y = arr
+    Y = check_multilabel_indicator(y, name="y", accept_sparse=True, allow_unknown=True)
+    unknown = None
+    if has_unknown(Y):
+        missing = np.isnan(Y)
+        unknown = sp.csr_matrix(missing.astype(np.int64))
+        Y = np.where(missing, 0, Y).astype(np.int64)
     Y = sp.csr_matrix(Y)
     Y.sort_indices()
-    return Y
+    return Y, unknown
+
+
+def _stratification_matrix(Y, unknown, order):
+    """Columns balanced across folds: label combinations, then unknown entries.
+
+    The combinations of the known positives come from
+    :func:`_combination_matrix`; with a partial target, one more column per
+    label marks the samples whose label is unknown, balanced like a label.
+    """
+    Z, is_pair = _combination_matrix(Y, order)
+    if unknown is None:
+        return Z, is_pair
+    Z = sp.hstack([Z, unknown], format="csr")
+    Z.sort_indices()
+    return Z, np.r_[is_pair, np.zeros(unknown.shape[1], dtype=bool)]
 
 
 def _combination_matrix(Y, order):
@@ -340,7 +376,10 @@ class IterativeStratifiedKFold(BaseCrossValidator):
     splitting would.
 
     A 1-D binary or multiclass ``y`` is one-hot encoded, which makes the
-    splitter usable for ordinary classification as well.
+    splitter usable for ordinary classification as well. A partially
+    labelled ``y`` (NaN = unknown entry) is accepted: every fold then also
+    gets about ``1 / n_splits`` of the unknown entries of every label (see
+    Notes).
 
     Parameters
     ----------
@@ -389,6 +428,20 @@ class IterativeStratifiedKFold(BaseCrossValidator):
     with one sort: the cost is :math:`O(k n \\log(kn) + \\mathrm{nnz}(Y))`
     plus :math:`O(q)` per processed label to find the next one (:math:`q`
     labels, or labels and co-occurring pairs for ``order=2``).
+
+    **Partially labelled y.** NaN entries of a 2-D ``y`` (``pd.NA`` in
+    pandas, explicitly stored NaN in a sparse matrix) are unknown labels.
+    The positives balanced are then the *known* positives, and each label
+    :math:`l` with unknown entries adds one pseudo-label "``l`` unknown",
+    :math:`U^l`, balanced like the others (:math:`c_j^{U^l} = r_j |U^l|`;
+    with ``order=2`` pairs are formed from known positives only). The
+    known negatives of a label are the fold's samples minus its known
+    positives and unknowns, so they follow the fold sizes and are balanced
+    more loosely; the rare known positives, which decide whether a fold can
+    evaluate a label, come first. Balancing the unknowns keeps each label's
+    known entries, its training and test data, in the same proportion in
+    every fold. A complete ``y`` adds no pseudo-label: its folds are those
+    of the algorithm above.
 
     Fold sizes are not forced to be equal; they usually differ by at most a
     few samples. As in the original algorithm, the most frequent labels,
@@ -459,7 +512,7 @@ class IterativeStratifiedKFold(BaseCrossValidator):
         n_splits = self._check_n_splits()
         order = _check_order(self.order)
         rng = _check_shuffle(self.shuffle, self.random_state)
-        Y = _labels_to_csr(y)
+        Y, unknown = _labels_and_unknown(y)
         n_samples = Y.shape[0]
         if X is not None:
             n_x = _n_samples(X, "X")
@@ -473,7 +526,7 @@ class IterativeStratifiedKFold(BaseCrossValidator):
                 f"Cannot have number of splits n_splits={n_splits} greater "
                 f"than the number of samples n_samples={n_samples}."
             )
-        Z, is_pair = _combination_matrix(Y, order)
+        Z, is_pair = _stratification_matrix(Y, unknown, order)
         weights = np.ones(n_splits, dtype=np.int64)
         return _iterative_stratification(Z, is_pair, weights, rng=rng)
 
@@ -492,7 +545,10 @@ class IterativeStratifiedKFold(BaseCrossValidator):
         y : array-like or sparse matrix of shape (n_samples, n_labels) or \
 (n_samples,)
             Binary label indicator matrix, or 1-D binary/multiclass labels.
-            Required despite the None default (kept for API compatibility).
+            A 2-D ``y`` may contain NaN for unknown entries; the known
+            positives and the unknown entries of every label are balanced
+            across folds. Required despite the None default (kept for API
+            compatibility).
         groups : None
             Ignored, exists for API compatibility (a warning is emitted if
             it is not None).
@@ -583,7 +639,10 @@ def multilabel_train_test_split(
     *arrays : sequence of indexables with the same length / shape[0]
         Lists, numpy arrays, scipy sparse matrices or pandas objects. The
         last one is ``y``: a binary label indicator matrix (dense or sparse)
-        or 1-D binary/multiclass labels.
+        or 1-D binary/multiclass labels. A 2-D ``y`` may contain NaN for
+        unknown entries: the known positives and the unknown entries of
+        every label are then both stratified, and the subsets of ``y``
+        keep their NaN.
     test_size : float or int, default=None
         Fraction (in (0, 1)) or absolute number of test samples. If both
         sizes are None it is 0.25; if only ``train_size`` is given it is the
@@ -643,7 +702,7 @@ def multilabel_train_test_split(
         )
     order = _check_order(order)
     rng = _check_shuffle(shuffle, random_state)
-    Y = _labels_to_csr(arrays[-1])
+    Y, unknown = _labels_and_unknown(arrays[-1])
     n_samples = Y.shape[0]
     for i, array in enumerate(arrays[:-1]):
         n_i = _n_samples(array, f"arrays[{i}]")
@@ -656,7 +715,7 @@ def multilabel_train_test_split(
     sizes = np.array([n_test, n_train, n_samples - n_train - n_test])
     if sizes[2] == 0:
         sizes = sizes[:2]
-    Z, is_pair = _combination_matrix(Y, order)
+    Z, is_pair = _stratification_matrix(Y, unknown, order)
     fold_of = _iterative_stratification(Z, is_pair, sizes, rng=rng)
     fold_of = _match_sizes(Z, fold_of, sizes, rng=rng)
     train = np.flatnonzero(fold_of == 1)

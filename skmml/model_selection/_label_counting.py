@@ -14,8 +14,16 @@ from sklearn.utils.metadata_routing import (
 from sklearn.utils.metaestimators import available_if
 from sklearn.utils.validation import check_is_fitted
 
-from ..utils import check_multilabel_indicator, encode_target, label_counts
+from ..utils import (
+    accepts_unknown_labels,
+    check_multilabel_indicator,
+    encode_target,
+    has_unknown,
+    label_counts,
+)
 from ..utils._param_validation import HasMethods, _fit_context
+from ..utils._tags import with_unknown_labels
+from ._partial import _check_accepts_unknown
 
 __all__ = ["LabelCountingClassifier"]
 
@@ -55,9 +63,9 @@ class LabelCountingClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimator
         The fitted clone of ``estimator``.
     label_counts_ : ndarray of shape (n_labels,)
         For a multi-label indicator target, the number of training samples
-        in which each label is positive. For a binary or multiclass target,
-        the number of training samples of each class, in the order of
-        ``classes_``.
+        in which each label is positive (known positives only when ``y`` is
+        partial). For a binary or multiclass target, the number of training
+        samples of each class, in the order of ``classes_``.
     classes_ : ndarray or list of ndarray
         ``classes_`` of the fitted estimator.
     n_features_in_ : int
@@ -71,6 +79,14 @@ class LabelCountingClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimator
 
     Notes
     -----
+    A 2-D ``y`` may contain NaN for unknown entries if ``estimator``
+    accepts partially labelled targets
+    (:func:`skmml.utils.accepts_unknown_labels`, for instance
+    ``skmml.multioutput.PartialBinaryRelevance``): it is passed on
+    unchanged, ``label_counts_`` counts the known positives, and this
+    wrapper carries the same tag. Otherwise (the default decision tree
+    included) such a ``y`` is rejected with an error naming the estimator.
+
     With metadata routing enabled (``sklearn.set_config(
     enable_metadata_routing=True)``), ``fit`` passes ``estimator`` only the
     metadata it requests (``estimator.set_fit_request(sample_weight=True)``);
@@ -108,7 +124,9 @@ class LabelCountingClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimator
         X : {array-like, sparse matrix} of shape (n_samples, n_features)
             Training data, passed to the estimator unchanged.
         y : array-like of shape (n_samples,) or (n_samples, n_labels)
-            Multi-label indicator matrix, or binary / multiclass labels.
+            Multi-label indicator matrix, or binary / multiclass labels. A
+            2-D ``y`` may hold NaN for unknown entries if the estimator
+            accepts them.
         **fit_params : dict
             Passed to the estimator's ``fit`` (with metadata routing
             enabled, only those the estimator requests).
@@ -128,7 +146,10 @@ class LabelCountingClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimator
             params = process_routing(self, "fit", **fit_params).estimator.fit
         else:
             params = fit_params
-        self.label_counts_ = _target_counts(y)
+        counts, partial = _target_counts(y)
+        if partial:
+            _check_accepts_unknown(type(self).__name__, self._base_estimator())
+        self.label_counts_ = counts
         self.estimator_ = clone(self._base_estimator()).fit(X, y, **params)
         for name in ("n_features_in_", "feature_names_in_"):
             if hasattr(self.estimator_, name):
@@ -230,23 +251,26 @@ class LabelCountingClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimator
         if inner.classifier_tags is not None:
             tags.classifier_tags.multi_label = inner.classifier_tags.multi_label
             tags.classifier_tags.poor_score = inner.classifier_tags.poor_score
-        return tags
+        return with_unknown_labels(tags, accepts_unknown_labels(self._base_estimator()))
 
 
 def _target_counts(y):
     """Positive count per label (indicator y) or per class (1-D y).
 
     A 2-D y of one 0/1 column is a one-label indicator matrix (one count);
-    any other column vector holds class labels.
+    any other column vector holds class labels. Returns the counts (known
+    positives of a partial y) and whether y has unknown entries.
     """
     shape = getattr(y, "shape", None)
     if shape is None:
         shape = np.shape(np.asarray(y, dtype=object))
     if sp.issparse(y) or (len(shape) == 2 and shape[1] == 1):
         try:
-            return label_counts(check_multilabel_indicator(y, name="y"))
+            Y = check_multilabel_indicator(y, name="y", allow_unknown=True)
         except ValueError:
             if sp.issparse(y):
                 raise
-    Y, _, _ = encode_target(y, name="y", accept_sparse=False)
-    return label_counts(Y)
+        else:
+            return label_counts(Y), has_unknown(Y)
+    Y, _, _ = encode_target(y, name="y", accept_sparse=False, allow_unknown=True)
+    return label_counts(Y), has_unknown(Y)

@@ -34,7 +34,13 @@ from ..metrics._confusion import (
 from ..metrics._multilabel import _mismatches_per_row
 from ..metrics._response import _ranking_response
 from ..metrics._scorer import get_scorer as _get_scorer
-from ..utils import check_multilabel_indicator, encode_target
+from ..utils import (
+    accepts_unknown_labels,
+    check_multilabel_indicator,
+    encode_target,
+    has_unknown,
+    observed_mask,
+)
 from ..utils._param_validation import (
     HasMethods,
     Interval,
@@ -42,6 +48,8 @@ from ..utils._param_validation import (
     StrOptions,
     _fit_context,
 )
+from ..utils._tags import with_unknown_labels
+from ._partial import _check_accepts_unknown
 
 __all__ = ["FixedMultiLabelThresholdClassifier", "MultiLabelThresholdTuner"]
 
@@ -173,13 +181,15 @@ class _BaseMultiLabelThreshold(ClassifierMixin, MetaEstimatorMixin, BaseEstimato
         self.estimator = estimator
         self.response_method = response_method
 
-    def _check_target(self, y):
+    def _check_target(self, y, *, fits=True):
         """Validate y and record whether it is multi-label or binary.
 
         Returns the target handed to the wrapped estimator and the dense 0/1
         matrix (n_samples, n_labels) used to score thresholds. A 2-D y (even
-        of one column) is a label indicator matrix; a 1-D y holds binary
-        class labels.
+        of one column) is a label indicator matrix, possibly partial (both
+        returned matrices are then dense float with NaN, and the estimator,
+        if it is fitted here, must accept them); a 1-D y holds binary class
+        labels.
         """
         if y is None:
             raise ValueError(
@@ -187,10 +197,16 @@ class _BaseMultiLabelThreshold(ClassifierMixin, MetaEstimatorMixin, BaseEstimato
                 "y is None."
             )
         if sp.issparse(y) or len(_shape(y)) == 2:
-            Y = check_multilabel_indicator(y, name="y", accept_sparse=True)
+            Y = check_multilabel_indicator(
+                y, name="y", accept_sparse=True, allow_unknown=True
+            )
             self._multilabel = True
             self._pos_label = 1
             self._classes_seen = None
+            if has_unknown(Y):
+                if fits:
+                    _check_accepts_unknown(type(self).__name__, self.estimator)
+                return Y, Y
             return Y, (Y.toarray() if sp.issparse(Y) else Y)
         Y, kind, classes = encode_target(y, name="y")
         if kind != "binary":
@@ -353,7 +369,7 @@ class _BaseMultiLabelThreshold(ClassifierMixin, MetaEstimatorMixin, BaseEstimato
         tags.target_tags.single_output = True
         tags.input_tags.sparse = inner.input_tags.sparse
         tags.input_tags.allow_nan = inner.input_tags.allow_nan
-        return tags
+        return with_unknown_labels(tags, accepts_unknown_labels(self.estimator))
 
 
 # --------------------------------------------------------------------------
@@ -370,6 +386,13 @@ class FixedMultiLabelThresholdClassifier(_BaseMultiLabelThreshold):
     (``predict_proba`` or ``decision_function``) is at least
     ``threshold[j]``. With a 1-D binary ``y`` it is a binary threshold
     classifier for the positive class ``classes_[1]``.
+
+    A 2-D ``y`` may contain NaN for unknown entries if the wrapped estimator
+    accepts partially labelled targets
+    (:func:`skmml.utils.accepts_unknown_labels`, for instance
+    ``skmml.multioutput.PartialBinaryRelevance``): ``y`` is then passed on
+    unchanged, and this classifier carries the same tag. Otherwise such a
+    ``y`` is rejected with an error naming the estimator.
 
     Parameters
     ----------
@@ -450,7 +473,8 @@ default="auto"
             Training data, as accepted by ``estimator``.
         y : array-like or sparse matrix of shape (n_samples, n_labels) or \
 (n_samples,)
-            Label indicator matrix, or binary class labels.
+            Label indicator matrix, or binary class labels. A 2-D ``y``
+            may hold NaN for unknown entries if ``estimator`` accepts them.
         **fit_params : dict
             Passed to ``estimator.fit`` (with metadata routing enabled, only
             the metadata it requests).
@@ -517,8 +541,42 @@ def _fit_and_score(estimator, X, y, fit_params, train, test, *, layout, keep):
 
 def _fold_counts(folds, grid):
     """Confusion counts (tp, fp, fn), each of shape (n_folds, n_labels, T)."""
-    counts = [_threshold_confusion_counts(Y, S, grid) for S, Y in folds]
+    counts = [_known_confusion_counts(Y, S, grid) for S, Y in folds]
     return tuple(np.stack(c) for c in zip(*counts, strict=True))
+
+
+def _known_confusion_counts(Y, scores, grid):
+    """Counts of ``scores >= grid[j, t]``, label ``j`` on its known rows only."""
+    known = observed_mask(Y)
+    if known.all():
+        if Y.dtype.kind == "f":  # a fold of a partial y without unknowns
+            Y = Y.astype(np.int64)
+        return _threshold_confusion_counts(Y, scores, grid)
+    parts = []
+    for j in range(Y.shape[1]):
+        rows = known[:, j]
+        parts.append(
+            _threshold_confusion_counts(
+                Y[rows, j : j + 1].astype(np.int64),
+                scores[rows, j : j + 1],
+                grid[j : j + 1],
+            )
+        )
+    return tuple(np.concatenate(c) for c in zip(*parts, strict=True))
+
+
+def _known_fold(S, Y):
+    """``(S, Y, known, rows)`` of a fold for the row-wise objectives.
+
+    ``Y`` is returned as int with 0 at the unknown entries; ``known`` (the
+    mask of known entries) and ``rows`` (rows with at least one known entry)
+    are None for a fold without unknowns.
+    """
+    known = observed_mask(Y)
+    if known.all():
+        return S, (Y.astype(np.int64) if Y.dtype.kind == "f" else Y), None, None
+    Y = np.where(known, Y, 0).astype(np.int64)
+    return S, Y, known, known.any(axis=1)
 
 
 class _SeparableObjective:
@@ -569,7 +627,8 @@ class _RowwiseObjective:
     independent = False
 
     def __init__(self, name, folds, grid):
-        self.name, self.folds, self.grid = name, folds, grid
+        self.name, self.grid = name, grid
+        self.folds = [_known_fold(S, Y) for S, Y in folds]
 
     def _row_scores(self, Y, P, j, Pj):
         # Pj: (n, T) predictions of label j at each candidate
@@ -587,10 +646,18 @@ class _RowwiseObjective:
     def curve(self, j, k):
         thresholds = self.grid[np.arange(k.shape[0]), k]
         values = np.zeros(self.grid.shape[1])
-        for S, Y in self.folds:
+        for S, Y, known, rows in self.folds:
             P = (S >= thresholds).astype(np.int64)
             Pj = S[:, j][:, None] >= self.grid[j][None, :]
-            values += self._row_scores(Y, P, j, Pj).mean(axis=0)
+            if known is None:
+                values += self._row_scores(Y, P, j, Pj).mean(axis=0)
+                continue
+            # predictions on unknown entries are not counted; rows without
+            # any known entry are left out of the mean
+            P *= known
+            Pj &= known[:, j][:, None]
+            if rows.any():
+                values += self._row_scores(Y, P, j, Pj)[rows].mean(axis=0)
         return values / len(self.folds)
 
     def value(self, k):
@@ -603,13 +670,25 @@ class _MetricObjective:
 
     independent = False
 
-    def __init__(self, metric, folds, grid, one_d):
+    def __init__(self, metric, folds, grid, one_d, scoring=None):
         self.metric, self.folds, self.grid, self.one_d = metric, folds, grid, one_d
+        self.scoring = scoring
+        self.partial = any(has_unknown(Y) for _, Y in folds)
 
     def _call(self, Y, P):
         if self.one_d:
             return float(self.metric(Y[:, 0], P[:, 0]))
-        return float(self.metric(Y, P))
+        if not self.partial:
+            return float(self.metric(Y, P))
+        try:
+            return float(self.metric(Y, P))
+        except (ValueError, TypeError) as exc:
+            raise ValueError(
+                f"scoring={self.scoring!r} failed on the partially labelled y "
+                f"(NaN = unknown entry): {exc} Use a metric that ignores the "
+                "NaN entries of Y_true, such as the skmml.metrics functions, "
+                f"or one of the built-in objectives {sorted(_FAST)}."
+            ) from exc
 
     def value(self, k):
         thresholds = self.grid[np.arange(k.shape[0]), k]
@@ -674,7 +753,9 @@ class MultiLabelThresholdTuner(_BaseMultiLabelThreshold):
     the thresholds maximising ``scoring`` averaged over the folds are kept in
     ``thresholds_``. The estimator is then refitted on all the data. With a
     1-D binary ``y`` it tunes one threshold for the positive class
-    ``classes_[1]``, like ``TunedThresholdClassifierCV``.
+    ``classes_[1]``, like ``TunedThresholdClassifierCV``. A partially
+    labelled ``y`` (NaN = unknown) tunes each label on the rows where it is
+    known (see Notes).
 
     Parameters
     ----------
@@ -804,6 +885,27 @@ None, default=5
     warning names them. The objective ignores ``sample_weight``, which is
     only passed to the estimator's ``fit``.
 
+    **Partially labelled y.** NaN entries of a 2-D ``y`` (``pd.NA`` in
+    pandas, explicit NaN in a sparse matrix) are unknown labels. The
+    estimator is fitted on the partial ``y`` as given, so it must accept it
+    (:func:`skmml.utils.accepts_unknown_labels`, e.g.
+    ``skmml.multioutput.PartialBinaryRelevance``; else ``fit`` raises,
+    except with ``cv="prefit"``). The default splitters are
+    :class:`IterativeStratifiedKFold` and
+    :func:`multilabel_train_test_split`, also for one label, which balance
+    the known positives and the unknown entries over the folds. Out-of-fold
+    scores are compared with the known entries only: label :math:`j` is
+    scored on the test rows where it is known (its confusion counts, hence
+    F1 per label, weighted and micro F1; macro-F1 averages over the labels
+    with a known entry in the fold), and the candidate grid of an int
+    ``thresholds`` spans its scores on those rows. Hamming loss is
+    the number of wrong known entries over the number of known entries of
+    the fold; example-F1 and subset accuracy compare each row on its known
+    entries, rows without any known entry left out of the mean. Any other
+    ``scoring`` receives ``Y_true`` with its NaN and must ignore them (the
+    :mod:`skmml.metrics` functions do); one that fails on them raises an
+    error saying so. On a complete ``y`` everything is as above.
+
     References
     ----------
     .. [1] Z. C. Lipton, C. Elkan and B. Naryanaswamy, "Optimal thresholding
@@ -911,9 +1013,11 @@ None, default=5
                     "When cv='prefit', estimator must be fitted."
                 ) from exc
             return [(None, np.arange(n_samples))]
+        # a partial single label is stratified on its unknowns as well
+        several = Y01.shape[1] > 1 or has_unknown(Y01)
         if isinstance(cv, numbers.Real) and not isinstance(cv, Integral):
             index = np.arange(n_samples)
-            if Y01.shape[1] > 1:
+            if several:
                 from ._iterative import multilabel_train_test_split
 
                 train, test = multilabel_train_test_split(
@@ -926,7 +1030,7 @@ None, default=5
             return list(splitter.split(index, Y01[:, 0]))
         if cv is None or isinstance(cv, Integral):
             n_splits = 5 if cv is None else int(cv)
-            if Y01.shape[1] > 1:
+            if several:
                 try:
                     from ._iterative import IterativeStratifiedKFold
                 except ImportError:  # pragma: no cover - sibling module missing
@@ -959,14 +1063,25 @@ None, default=5
                 )
             return param.copy()
         scores = np.vstack([S for S, _ in folds])
-        low, high = scores.min(axis=0), scores.max(axis=0)
+        Y = np.vstack([Y for _, Y in folds])
+        if has_unknown(Y):
+            # each label's range over its known rows only
+            known = observed_mask(Y)
+            low = np.where(known, scores, np.inf).min(axis=0)
+            high = np.where(known, scores, -np.inf).max(axis=0)
+            empty = ~known.any(axis=0)
+            low[empty] = high[empty] = 0.0
+        else:
+            low, high = scores.min(axis=0), scores.max(axis=0)
         grid = np.linspace(low, high, num=param, axis=1)
         constant = np.flatnonzero(low == high)
         if constant.size:
             grid[constant] = _DEFAULT_THRESHOLD[self.response_method_]
             warnings.warn(
                 f"The out-of-fold scores of label(s) {constant.tolist()} are "
-                "constant, so their thresholds cannot be tuned; they keep the "
+                "constant"
+                + (" or unknown" if has_unknown(Y) else "")
+                + ", so their thresholds cannot be tuned; they keep the "
                 f"default {_DEFAULT_THRESHOLD[self.response_method_]}.",
                 UserWarning,
                 stacklevel=3,
@@ -980,7 +1095,18 @@ None, default=5
             if scoring == "micro_f1":
                 return _MicroF1Objective(tp, fp, fn)
             n_labels = grid.shape[0]
-            if scoring in ("f1", "macro_f1"):
+            partial = any(has_unknown(Y) for _, Y in folds)
+            if scoring in ("f1", "macro_f1") and partial:
+                # mean over the labels with a known entry in the fold
+                n_known = np.array(
+                    [observed_mask(Y).any(axis=0).sum() for _, Y in folds],
+                    dtype=np.float64,
+                )
+                terms = (
+                    _f1_from_counts(tp, fp, fn)
+                    / np.maximum(n_known, 1.0)[:, None, None]
+                )
+            elif scoring in ("f1", "macro_f1"):
                 terms = _f1_from_counts(tp, fp, fn) / n_labels
             elif scoring == "weighted_f1":
                 support = (tp + fn)[:, :, :1].astype(np.float64)
@@ -989,6 +1115,12 @@ None, default=5
                     support, total, out=np.zeros_like(support), where=total > 0
                 )
                 terms = _f1_from_counts(tp, fp, fn) * weight
+            elif partial:  # neg_hamming_loss
+                # mismatches over the known entries of each fold
+                n_known = np.array(
+                    [observed_mask(Y).sum() for _, Y in folds], dtype=np.float64
+                )
+                terms = -(fp + fn) / np.maximum(n_known, 1.0)[:, None, None]
             else:  # neg_hamming_loss
                 n_rows = np.array([Y.shape[0] for _, Y in folds], dtype=np.float64)
                 terms = -(fp + fn) / (n_rows[:, None, None] * n_labels)
@@ -996,7 +1128,9 @@ None, default=5
         if isinstance(scoring, str) and scoring in _ROWWISE:
             return _RowwiseObjective(scoring, folds, grid)
         metric = _metric_from_scoring(scoring)
-        return _MetricObjective(metric, folds, grid, one_d=not self._multilabel)
+        return _MetricObjective(
+            metric, folds, grid, one_d=not self._multilabel, scoring=scoring
+        )
 
     def _log(self, level, message):
         if self.verbose >= level:
@@ -1013,7 +1147,8 @@ None, default=5
             Training data, as accepted by ``estimator``.
         y : array-like or sparse matrix of shape (n_samples, n_labels) or \
 (n_samples,)
-            Label indicator matrix, or binary class labels.
+            Label indicator matrix, or binary class labels. A 2-D ``y``
+            may hold NaN for unknown entries if ``estimator`` accepts them.
         **fit_params : dict
             Passed to ``estimator.fit``; per-sample arrays (such as
             ``sample_weight``) are split with the folds. With metadata
@@ -1029,7 +1164,8 @@ None, default=5
         refit = self.refit
         kind, grid_param = self._check_grid_param()
         X, y = indexable(X, y)
-        y_fit, Y01 = self._check_target(y)
+        prefit = isinstance(self.cv, str)  # "prefit": nothing is fitted here
+        y_fit, Y01 = self._check_target(y, fits=not prefit)
         n_labels = Y01.shape[1]
         self.response_method_ = _resolve_response_method(
             self.estimator, self.response_method

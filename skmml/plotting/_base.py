@@ -64,8 +64,8 @@ def _columns(Y):
     return [str(c) for c in columns]
 
 
-def _float_array(value, name, ndim):
-    """``value`` as a finite float array with ``ndim`` dimensions."""
+def _float_array(value, name, ndim, allow_nan=False):
+    """``value`` as a finite (or NaN, if allowed) float array of ``ndim`` dims."""
     try:
         arr = np.asarray(value, dtype=np.float64)
     except (TypeError, ValueError):
@@ -76,7 +76,10 @@ def _float_array(value, name, ndim):
         raise ValueError(f"{name} must be {ndim}-D; got an array of shape {arr.shape}.")
     if arr.size == 0:
         raise ValueError(f"{name} is empty (shape {arr.shape}).")
-    if not np.all(np.isfinite(arr)):
+    if allow_nan:
+        if np.any(np.isinf(arr)):
+            raise ValueError(f"{name} contains infinity.")
+    elif not np.all(np.isfinite(arr)):
         raise ValueError(f"{name} contains NaN or infinity.")
     return arr
 

@@ -42,13 +42,18 @@ class PerLabelF1Display:
     the F1 of single modalities and their fusion concept by concept. Rare
     labels that a model never predicts show as missing bars.
 
+    ``Y_true`` may be partially labelled (NaN = unknown entry): the F1 of
+    each label is then computed on the rows where it is known, as
+    :func:`skmml.metrics.per_label_f1` does, and a label without any known
+    entry has an undefined (NaN) F1, drawn as no bar.
+
     Build it with :meth:`from_estimator` or :meth:`from_predictions`; all
     parameters are stored as attributes.
 
     Parameters
     ----------
     f1_scores : array-like of shape (n_models, n_labels)
-        F1 of each label for each model.
+        F1 of each label for each model; NaN (undefined) draws no bar.
     model_names : list of str, default=None
         Name of each model (legend). ``None`` means ``"model 0"``, ...
     label_names : list of str, default=None
@@ -121,7 +126,7 @@ class PerLabelF1Display:
         display : PerLabelF1Display
             Object that stores the computed values and the artists.
         """
-        scores = _float_array(self.f1_scores, "f1_scores", 2)
+        scores = _float_array(self.f1_scores, "f1_scores", 2, allow_nan=True)
         n_models, n_labels = scores.shape
         if self.model_names is None:
             models = [f"model {i}" for i in range(n_models)]
@@ -175,7 +180,8 @@ class PerLabelF1Display:
         Parameters
         ----------
         Y_true : {array-like, sparse matrix} of shape (n_samples, n_labels)
-            True label indicator matrix.
+            True label indicator matrix; NaN entries are unknown labels,
+            left out of the F1 of their label.
         predictions : dict of str to array-like of shape (n_samples, n_labels)
             Predicted indicator matrix of each model, keyed by model name
             (one bar per model, in the dict's order).
@@ -203,12 +209,21 @@ class PerLabelF1Display:
         models = _check_models(predictions, "predictions")
         if label_names is None:
             label_names = _columns(Y_true)
-        Y = check_multilabel_indicator(Y_true, name="Y_true")
+        Y = check_multilabel_indicator(Y_true, name="Y_true", allow_unknown=True)
         scores = []
         for model in models:
-            Y_pred = check_multilabel_indicator(
-                predictions[model], name=f"predictions[{model!r}]"
-            )
+            try:
+                Y_pred = check_multilabel_indicator(
+                    predictions[model], name=f"predictions[{model!r}]"
+                )
+            except ValueError as exc:
+                if "contains NaN" not in str(exc):
+                    raise
+                raise ValueError(
+                    f"predictions[{model!r}] contains NaN: predictions must be "
+                    "a complete 0/1 matrix; only Y_true may hold NaN for "
+                    "unknown labels."
+                ) from None
             if Y_pred.shape != Y.shape:
                 raise ValueError(
                     f"predictions[{model!r}] has shape {Y_pred.shape} but Y_true "
@@ -251,7 +266,8 @@ class PerLabelF1Display:
         X : {array-like, sparse matrix} of shape (n_samples, n_features)
             Input samples, as accepted by every estimator.
         Y : {array-like, sparse matrix} of shape (n_samples, n_labels)
-            True label indicator matrix.
+            True label indicator matrix; NaN entries are unknown labels,
+            left out of the F1 of their label.
         label_names : list of str, default=None
             Name of each label. ``None`` uses the columns of ``Y`` if it is a
             DataFrame, else ``"0"``, ``"1"``, ...

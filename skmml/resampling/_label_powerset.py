@@ -13,8 +13,9 @@ from sklearn.exceptions import DataConversionWarning
 from sklearn.utils import check_consistent_length, get_tags
 from sklearn.utils.validation import validate_data
 
-from ..utils import encode_label_powerset, encode_target
+from ..utils import encode_label_powerset, encode_target, has_unknown, observed_mask
 from ..utils._param_validation import HasMethods, Interval, StrOptions, _fit_context
+from ..utils._tags import with_unknown_labels
 
 # -- targets ---------------------------------------------------------------
 # Both samplers of this subpackage accept a multi-label indicator matrix and,
@@ -43,15 +44,27 @@ def _target_dtype(y):
     return np.dtype(np.int64)
 
 
-def _check_target(y):
+def _check_target(y, unknown="raise", owner="This sampler"):
     """Validate a resampling target and return it as an indicator matrix.
+
+    Parameters
+    ----------
+    y : array-like, sparse matrix or DataFrame
+        The target.
+    unknown : {"raise", "drop_rows"}, default="raise"
+        What to do with NaN (unknown) entries of a multi-label ``y``.
+    owner : str, default="This sampler"
+        Name of the sampler, for the messages.
 
     Returns
     -------
     Y : ndarray of shape (n_samples, n_labels) or csr_matrix
-        Binary indicator matrix (one-hot rows for a binary/multiclass target).
+        Binary indicator matrix (one-hot rows for a binary/multiclass target);
+        only the complete rows of a partial ``y`` with ``"drop_rows"``.
     info : dict
         What is needed to give the resampled target the input's form.
+    keep : ndarray of bool of shape (n_samples,) or None
+        The rows kept by ``"drop_rows"``; None when ``y`` is complete.
     """
     if y is None:
         raise ValueError(
@@ -68,14 +81,38 @@ def _check_target(y):
     with warnings.catch_warnings():
         # a column vector is a 1-D target, silently, as in imbalanced-learn
         warnings.simplefilter("ignore", DataConversionWarning)
-        Y, kind, classes = encode_target(y, name="y")
+        Y, kind, classes = encode_target(y, name="y", allow_unknown=True)
+    keep = None
+    if has_unknown(Y):
+        keep = _complete_rows(Y, unknown, owner)
+        Y = Y[keep].astype(np.int64)
     if kind == "multilabel-indicator":
-        info.update(type=kind, sparse=sp.issparse(Y), dtype=_target_dtype(y))
+        info.update(type=kind, sparse=sp.issparse(y), dtype=_target_dtype(y))
     else:
         # A column vector is a 1-D target, as in scikit-learn's type_of_target.
         info.update(type=kind, sparse=False, classes=classes)
         info["column_vector"] = len(shape) == 2
-    return Y, info
+    return Y, info, keep
+
+
+def _complete_rows(Y, unknown, owner):
+    """Rows of a partial ``Y`` without unknown entries, or the error."""
+    if unknown == "raise":
+        raise ValueError(
+            f"y contains NaN (unknown labels), but {owner} needs complete label "
+            "rows to resample: a copied or synthetic sample takes whole label "
+            "sets. Set unknown='drop_rows' to resample the rows without "
+            "unknown entries only (the others are left out of the output), "
+            "or train on all known entries without resampling, for instance "
+            "with skmml.multioutput.PartialBinaryRelevance."
+        )
+    keep = observed_mask(Y).all(axis=1)
+    if not keep.any():
+        raise ValueError(
+            "Every row of y has an unknown (NaN) entry: unknown='drop_rows' "
+            "leaves no sample to resample."
+        )
+    return keep
 
 
 def _restore_target(Y, info, index=None):
@@ -185,6 +222,13 @@ class LabelPowersetResampler(BaseSampler):
         If not None, set as the ``random_state`` of the cloned sampler (when
         it has one), overriding the sampler's own; ``None`` leaves the
         sampler's ``random_state`` as it is.
+    unknown : {"raise", "drop_rows"}, default="raise"
+        What to do with a partially labelled ``y`` (NaN = unknown entry). A
+        label combination is a whole label row, which an unknown entry
+        leaves undetermined, so ``"raise"`` rejects such a ``y`` and
+        ``"drop_rows"`` resamples the rows without any unknown entry only:
+        the other rows are not in the output. A complete ``y`` is resampled
+        the same way under both.
 
     Attributes
     ----------
@@ -210,7 +254,8 @@ class LabelPowersetResampler(BaseSampler):
     sample_indices_ : ndarray of int
         Indices of the selected input samples, when the wrapped sampler
         exposes ``sample_indices_`` (``RandomOverSampler``,
-        ``RandomUnderSampler``, ...).
+        ``RandomUnderSampler``, ...); with ``unknown="drop_rows"`` they
+        index the input, dropped rows included.
     n_features_in_ : int
         Number of features seen during ``fit_resample``.
     feature_names_in_ : ndarray of shape (n_features_in_,)
@@ -290,14 +335,21 @@ class LabelPowersetResampler(BaseSampler):
             Interval(Integral, 1, None, closed="left"),
         ],
         "random_state": ["random_state"],
+        "unknown": [StrOptions({"raise", "drop_rows"})],
     }
 
     def __init__(
-        self, sampler=None, *, min_combination_count="auto", random_state=None
+        self,
+        sampler=None,
+        *,
+        min_combination_count="auto",
+        random_state=None,
+        unknown="raise",
     ):
         self.sampler = sampler
         self.min_combination_count = min_combination_count
         self.random_state = random_state
+        self.unknown = unknown
 
     def _make_sampler(self):
         sampler = RandomOverSampler() if self.sampler is None else clone(self.sampler)
@@ -344,6 +396,8 @@ class LabelPowersetResampler(BaseSampler):
             Feature matrix, passed to the wrapped sampler as given.
         y : {array-like, sparse matrix} of shape (n_samples, n_labels)
             Multi-label indicator matrix (or a 1-D binary/multiclass target).
+            NaN entries (unknown labels) are rejected, or their rows left
+            out with ``unknown="drop_rows"``.
 
         Returns
         -------
@@ -352,10 +406,10 @@ class LabelPowersetResampler(BaseSampler):
         y_resampled : {ndarray, sparse matrix, DataFrame, list}
             Resampled target, of the same kind as ``y``.
         """
-        Y, info = _check_target(y)
+        Y, info, keep = _check_target(y, self.unknown, type(self).__name__)
         if isinstance(X, tuple):
             X = list(X)
-        check_consistent_length(X, Y)
+        check_consistent_length(X, Y if keep is None else keep)
         # Check X as the wrapped sampler would (NaN, sparse as its tags allow)
         # but pass it on untouched: SMOTENC needs the DataFrame. Strings only
         # for samplers of nominal features.
@@ -369,7 +423,11 @@ class LabelPowersetResampler(BaseSampler):
             dtype=None if _takes_nominal_features(sampler) else "numeric",
             ensure_all_finite="allow-nan" if inner.allow_nan else True,
         )
+        if keep is not None:  # unknown="drop_rows" on a partial y
+            X = _take_rows(X, np.flatnonzero(keep))
         X_res, Y_res = self._fit_resample(X, Y, classes=info["classes"])
+        if keep is not None and hasattr(self, "sample_indices_"):
+            self.sample_indices_ = np.flatnonzero(keep)[self.sample_indices_]
         index = X_res.index if _is_pandas(X_res, "DataFrame") else None
         return X_res, _restore_target(Y_res, info, index=index)
 
@@ -453,4 +511,4 @@ class LabelPowersetResampler(BaseSampler):
         )
         tags.target_tags.multi_output = True
         tags.non_deterministic = inner.non_deterministic
-        return tags
+        return with_unknown_labels(tags, self.unknown == "drop_rows")

@@ -11,6 +11,7 @@ from sklearn.utils.validation import validate_data
 
 from ..utils import label_counts
 from ..utils._param_validation import Interval, StrOptions, _fit_context
+from ..utils._tags import with_unknown_labels
 from ._label_powerset import _check_target, _is_pandas, _restore_target
 
 # Random gaps drawn per block of rows, to bound memory with many features.
@@ -92,6 +93,13 @@ class MLSMOTE(BaseSampler):
         Controls the choice of reference neighbours and the gaps.
     n_jobs : int, default=None
         Number of jobs of the nearest-neighbour search.
+    unknown : {"raise", "drop_rows"}, default="raise"
+        What to do with a partially labelled ``y`` (NaN = unknown entry).
+        Bags, neighbours' label votes and IRLbl need whole label sets, so
+        ``"raise"`` rejects such a ``y`` and ``"drop_rows"`` resamples the
+        rows without any unknown entry only: the output is those rows
+        followed by the synthetic samples. A complete ``y`` is resampled the
+        same way under both.
 
     Attributes
     ----------
@@ -176,6 +184,7 @@ class MLSMOTE(BaseSampler):
         "interpolation": [StrOptions({"per_feature", "segment"})],
         "random_state": ["random_state"],
         "n_jobs": [Integral, None],
+        "unknown": [StrOptions({"raise", "drop_rows"})],
     }
 
     def __init__(
@@ -187,6 +196,7 @@ class MLSMOTE(BaseSampler):
         interpolation="per_feature",
         random_state=None,
         n_jobs=None,
+        unknown="raise",
     ):
         self.sampling_strategy = sampling_strategy
         self.k_neighbors = k_neighbors
@@ -194,6 +204,7 @@ class MLSMOTE(BaseSampler):
         self.interpolation = interpolation
         self.random_state = random_state
         self.n_jobs = n_jobs
+        self.unknown = unknown
 
     def _selected_labels(self, Y, classes, present):
         strategy = self.sampling_strategy
@@ -261,11 +272,13 @@ class MLSMOTE(BaseSampler):
         Returns
         -------
         X_resampled : {ndarray, sparse matrix, DataFrame, list}
-            The input samples followed by the synthetic ones.
+            The input samples followed by the synthetic ones (with
+            ``unknown="drop_rows"``, the input samples without unknown
+            labels).
         y_resampled : {ndarray, sparse matrix, DataFrame, list}
             Their labels, of the same kind as ``y``.
         """
-        Y, info = _check_target(y)
+        Y, info, keep = _check_target(y, self.unknown, type(self).__name__)
         X_in = X
         X = validate_data(
             self,
@@ -274,7 +287,9 @@ class MLSMOTE(BaseSampler):
             accept_sparse=["csr", "csc"],
             dtype=[np.float64, np.float32],
         )
-        check_consistent_length(X, Y)
+        check_consistent_length(X, Y if keep is None else keep)
+        if keep is not None:  # unknown="drop_rows" on a partial y
+            X = X[keep]
         if info["classes"] is not None and info["classes"].shape[0] < 2:
             raise ValueError(
                 "MLSMOTE needs at least two classes in a 1-D target y; got "
@@ -405,4 +420,4 @@ class MLSMOTE(BaseSampler):
         tags.input_tags.sparse = True
         tags.input_tags.dataframe = True
         tags.target_tags.multi_output = True
-        return tags
+        return with_unknown_labels(tags, self.unknown == "drop_rows")

@@ -12,9 +12,16 @@ from sklearn.utils import gen_batches
 from sklearn.utils.validation import check_is_fitted, validate_data
 from threadpoolctl import threadpool_limits
 
-from ..utils import check_multilabel_indicator, encode_label_powerset, encode_target
+from ..utils import (
+    check_multilabel_indicator,
+    encode_label_powerset,
+    encode_target,
+    has_unknown,
+    observed_mask,
+)
 from ..utils._param_validation import Interval, Options, StrOptions, _fit_context
 from ..utils._random import int_seed
+from ..utils._tags import with_unknown_labels
 
 # Largest |X| accepted. The solvers form squared Gram entries (x^4 terms in
 # liblinear's Newton steps): beyond ~1e77 they overflow, liblinear then never
@@ -187,6 +194,14 @@ default="label"
         Seed of liblinear's coordinate descent when it solves the dual;
         libsvm's fit is deterministic. numpy's global random state is never
         used: None draws a fresh seed from the operating system.
+    unknown : {"raise", "drop_rows"}, default="raise"
+        What to do with a partially labelled ``Y`` (NaN = unknown entry).
+        A Label Powerset class is a whole label row, which an unknown entry
+        leaves undetermined, so ``"raise"`` rejects such a ``Y`` and
+        ``"drop_rows"`` fits on the rows without any unknown entry only
+        (with their ``sample_weight``; the label frequencies of
+        ``class_weight`` are those of these rows). A complete ``Y`` is fitted
+        the same way under both.
 
     Attributes
     ----------
@@ -231,6 +246,8 @@ default="label"
     --------
     sklearn.svm.SVC : The libsvm solver.
     sklearn.svm.LinearSVC : The liblinear solver.
+    skmml.multioutput.PartialBinaryRelevance : Learns each label from all
+        its known entries of a partially labelled ``Y``.
 
     Notes
     -----
@@ -400,6 +417,7 @@ default="label"
             None,
         ],
         "random_state": ["random_state"],
+        "unknown": [StrOptions({"raise", "drop_rows"})],
     }
 
     def __init__(
@@ -417,6 +435,7 @@ default="label"
         cache_size=200,
         max_iter=None,
         random_state=None,
+        unknown="raise",
     ):
         self.C = C
         self.kernel = kernel
@@ -430,13 +449,14 @@ default="label"
         self.cache_size = cache_size
         self.max_iter = max_iter
         self.random_state = random_state
+        self.unknown = unknown
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
         tags.classifier_tags.multi_label = True
         tags.target_tags.multi_output = True
         tags.input_tags.sparse = True
-        return tags
+        return with_unknown_labels(tags, self.unknown == "drop_rows")
 
     # ------------------------------------------------------------------ fit
     def _check_params(self):
@@ -447,8 +467,31 @@ default="label"
                 f"kernel={self.kernel!r}. Use solver='libsvm' for other kernels."
             )
 
+    def _complete_rows(self, Y):
+        """Mask of the rows of a partial ``Y`` kept by ``unknown="drop_rows"``."""
+        if self.unknown == "raise":
+            raise ValueError(
+                f"Y contains NaN (unknown labels), but {type(self).__name__} "
+                "needs complete label rows: each row is one label combination "
+                "(class) of the Label Powerset. Set unknown='drop_rows' to fit "
+                "on the rows without unknown entries, or use "
+                "skmml.multioutput.PartialBinaryRelevance, which learns each "
+                "label from all its known entries."
+            )
+        keep = observed_mask(Y).all(axis=1)
+        if not keep.any():
+            raise ValueError(
+                "Every row of Y has an unknown (NaN) entry: unknown='drop_rows' "
+                "leaves no sample to fit."
+            )
+        return keep
+
     def _encode_targets(self, y):
-        """Return integer class codes and set the target-related attributes."""
+        """Return class codes, the label matrix and the kept rows (or None).
+
+        Also sets the target-related attributes. The kept rows are those
+        of a partial ``Y`` left by ``unknown="drop_rows"``; None means all.
+        """
         if y is None:
             raise ValueError(
                 f"{type(self).__name__} requires y to be passed, but the target "
@@ -459,12 +502,18 @@ default="label"
         shape = np.asarray(y).shape if shape is None else shape
         if len(shape) == 2:
             try:
-                Y = check_multilabel_indicator(y, name="Y", accept_sparse=True)
+                Y = check_multilabel_indicator(
+                    y, name="Y", accept_sparse=True, allow_unknown=True
+                )
             except ValueError:
                 if sp.issparse(y) or np.asarray(y).shape[1] != 1:
                     raise
                 Y = None  # a column of class labels: 1-D with a warning below
             if Y is not None:
+                keep = None
+                if has_unknown(Y):
+                    keep = self._complete_rows(Y)
+                    Y = Y[keep].astype(np.int64)
                 self.label_combinations_, codes = encode_label_powerset(Y)
                 self.n_labels_ = Y.shape[1]
                 self.classes_ = np.arange(self.n_labels_)
@@ -474,7 +523,7 @@ default="label"
                         "Powerset needs at least 2 combinations (classes) to "
                         "fit a classifier."
                     )
-                return codes, Y
+                return codes, Y, keep
         onehot, _, self.classes_ = encode_target(y, name="y")
         self.label_combinations_ = None
         self.n_labels_ = None
@@ -483,7 +532,7 @@ default="label"
                 "The number of classes has to be greater than one; got 1 class "
                 f"({self.classes_[0]!r})."
             )
-        return onehot.argmax(axis=1).astype(np.intp), None
+        return onehot.argmax(axis=1).astype(np.intp), None, None
 
     def _class_weight_dict(self, n_classes):
         """Translate a user dict to a weight per powerset code."""
@@ -561,6 +610,8 @@ default="label"
         y : {array-like, sparse matrix} of shape (n_samples, n_labels) or \
 (n_samples,)
             Binary indicator matrix of labels ``Y``, or 1-D class labels.
+            NaN entries (unknown labels) are rejected, or their rows left
+            out with ``unknown="drop_rows"``.
         sample_weight : array-like of shape (n_samples,), default=None
             Non-negative cost multipliers, combined with ``class_weight``.
 
@@ -574,11 +625,12 @@ default="label"
             self, X, accept_sparse="csr", dtype=np.float64, order="C", reset=True
         )
         _check_magnitude(X)
-        codes, Y = self._encode_targets(y)
-        if len(codes) != X.shape[0]:
+        codes, Y, keep = self._encode_targets(y)
+        n_rows = len(codes) if keep is None else len(keep)
+        if n_rows != X.shape[0]:
             raise ValueError(
                 f"X and Y have inconsistent numbers of samples: {X.shape[0]} "
-                f"and {len(codes)}."
+                f"and {n_rows}."
             )
         if sample_weight is not None:
             sample_weight = np.asarray(sample_weight, dtype=np.float64)
@@ -594,6 +646,10 @@ default="label"
                     "sample_weight has only zero weights: at least one sample "
                     "must have a positive weight."
                 )
+        if keep is not None:  # unknown="drop_rows" on a partial Y
+            X = X[keep]
+            if sample_weight is not None:
+                sample_weight = sample_weight[keep]
         solver_cw, weights = self._solver_weights(codes, Y, sample_weight)
         self._dense_fit = not sp.issparse(X)
         self.sample_weight_ = weights

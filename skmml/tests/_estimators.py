@@ -94,6 +94,14 @@ def _label_powerset_instances():
         ),
         (LabelPowersetWeightedSVC(solver="liblinear"), sample_weight),
         (
+            LabelPowersetWeightedSVC(unknown="drop_rows"),
+            {
+                **sample_weight,
+                "check_classifiers_train": _POWERSET_PROBA,
+                "check_classifier_multioutput": _POWERSET_PROBA,
+            },
+        ),
+        (
             LabelPowersetWeightedSVC(solver="least_squares", class_weight="balanced"),
             {**sample_weight, "check_classifiers_train": _LS_PROBA},
         ),
@@ -165,7 +173,18 @@ def _rf_selector_instances():
                 "check_sample_weight_equivalence_on_dense_data": reason,
                 "check_sample_weight_equivalence_on_sparse_data": reason,
             },
-        )
+        ),
+        (
+            RFRecursiveSelector(
+                forest=RandomForestClassifier(n_estimators=5),
+                cv=3,
+                unknown="drop_rows",
+            ),
+            {
+                "check_sample_weight_equivalence_on_dense_data": reason,
+                "check_sample_weight_equivalence_on_sparse_data": reason,
+            },
+        ),
     ]
 
 

@@ -179,7 +179,8 @@ def test_resampler_target_round_trip(Y, container):
     with warnings.catch_warnings():
         # a one-column Y is a column-vector target, which warns like sklearn
         warnings.simplefilter("ignore", DataConversionWarning)
-        Y_ind, info = _check_target(y)
+        Y_ind, info, keep = _check_target(y)
+    assert keep is None  # a complete target keeps every row
     back = _restore_target(Y_ind, info)
     if container == "sparse":
         assert sp.issparse(back)
@@ -197,7 +198,8 @@ def test_resampler_target_round_trip(Y, container):
 def test_resampler_1d_string_target_round_trip(y):
     y = np.asarray(y)
     assume(len(np.unique(y)) >= 2)
-    Y_ind, info = _check_target(y)
+    Y_ind, info, keep = _check_target(y)
+    assert keep is None  # a complete target keeps every row
     assert Y_ind.sum(axis=1).tolist() == [1] * len(y)
     np.testing.assert_array_equal(_restore_target(Y_ind, info), y)
 

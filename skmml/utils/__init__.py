@@ -16,7 +16,7 @@ from ._modality import (
     resolve_modalities,
     split_modality_feature_name,
 )
-from ._tags import PartialTargetTags, accepts_unknown_labels
+from ._tags import accepts_unknown_labels
 from ._target import (
     check_multilabel_indicator,
     encode_label_powerset,
@@ -43,6 +43,5 @@ __all__ = [
     "observed_counts",
     "observed_mask",
     "has_unknown",
-    "PartialTargetTags",
     "accepts_unknown_labels",
 ]

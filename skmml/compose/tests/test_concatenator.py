@@ -826,3 +826,30 @@ def test_make_multimodal_input_polars_block_and_names():
     assert spec[1] == ("meta", "passthrough", ["meta__age", "meta__sex"])
     with pytest.raises(ValueError, match="blocks: modality name 'a__b'"):
         make_multimodal_input({"a__b": np.ones((2, 1))})
+
+
+# --------------------------------------------------------------------------
+# partially labelled y (NaN = unknown)
+# --------------------------------------------------------------------------
+
+
+def test_partial_y_is_only_routed():
+    # y is not read by the concatenator: NaN entries reach the transformers
+    # unchanged and the output equals the unsupervised one
+    rng = np.random.RandomState(0)
+    X = rng.normal(size=(12, 4))
+    Y = rng.randint(2, size=(12, 3)).astype(float)
+    Y[[0, 5], 1] = np.nan
+    concat = MultiModalConcatenator(
+        [("a", RecordY(), [0, 1]), ("b", StandardScaler(), [2, 3])],
+        block_weighting="unit_variance",
+    )
+    out = concat.fit_transform(X, Y)
+    assert_array_equal(concat.named_transformers_["a"].y_seen_, Y)
+    assert_allclose(out, clone(concat).fit_transform(X))
+    for y in (pd.DataFrame(Y).astype("Int64"), sp.csr_matrix(np.where(Y == 0, 0, Y))):
+        assert_allclose(clone(concat).fit(X, y).transform(X), out)
+    # a supervised transformer decides for itself (scikit-learn rejects NaN)
+    selecting = MultiModalConcatenator([("a", SelectKBest(f_classif, k=1), [0, 1])])
+    with pytest.raises(ValueError, match="NaN"):
+        selecting.fit(X, Y[:, 1])

@@ -567,3 +567,43 @@ def test_load_real_mulan_files(name, files, n_rows, n_features, n_labels, views,
     assert not np.isnan(X).any() and Y.sum(axis=0).min() > 0
     if sizes is not None:
         assert {k: len(v) for k, v in parts[0].modalities.items()} == sizes
+
+
+def test_load_missing_labels_as_nan(tmp_path):
+    # '?' in a label: an error by default, an unknown label (NaN) on request
+    dense = _write(tmp_path, _header("1,0\n2,?\n3,1\n"))
+    with pytest.raises(ValueError, match="missing_labels='nan'"):
+        load_mulan_arff(dense, n_labels=1)
+    X, Y = load_mulan_arff(dense, n_labels=1, missing_labels="nan", return_X_y=True)
+    assert Y.dtype == np.float64
+    np.testing.assert_array_equal(Y, [[0.0], [np.nan], [1.0]])
+    np.testing.assert_array_equal(X, [[1.0], [2.0], [3.0]])
+    # sparse rows: an omitted label is 0, an explicit '?' unknown
+    text = SPARSE_ARFF.replace("{1 ?, 2 -2, 4 1}", "{1 ?, 2 -2, 3 ?, 4 1}")
+    data = load_mulan_arff(_write(tmp_path, text), n_labels=2, missing_labels="nan")
+    np.testing.assert_array_equal(data.target, [[1, 0], [0, 0], [np.nan, 1], [1, 1]])
+    assert np.isnan(data.data[2, 1])  # a missing feature stays NaN as before
+    frame = load_mulan_arff(
+        _write(tmp_path, text), n_labels=2, missing_labels="nan", as_frame=True
+    )
+    assert frame.target["y0"].isna().tolist() == [False, False, True, False]
+    # a fully labelled file: the same values, as floats
+    full = load_mulan_arff(
+        _write(tmp_path, SPARSE_ARFF), n_labels=2, missing_labels="nan"
+    )
+    reference = load_mulan_arff(_write(tmp_path, SPARSE_ARFF), n_labels=2)
+    assert full.target.dtype == np.float64 and reference.target.dtype == np.int64
+    np.testing.assert_array_equal(full.target, reference.target)
+    # values other than 0/1 are still errors; so is a bad option
+    with pytest.raises(ValueError, match="labels must be 0 or 1"):
+        load_mulan_arff(
+            _write(
+                tmp_path,
+                "@relation r\n@attribute x numeric\n"
+                "@attribute y numeric\n@data\n1,0\n2,2\n3,?\n",
+            ),
+            n_labels=1,
+            missing_labels="nan",
+        )
+    with pytest.raises(ValueError, match="missing_labels must be"):
+        load_mulan_arff(dense, n_labels=1, missing_labels="zero")

@@ -621,3 +621,99 @@ def test_routing_with_default_components():
     sel = RFRecursiveSelector(cv=3, random_state=0).fit(X, Y, sample_weight=np.ones(60))
     plain = RFRecursiveSelector(cv=3, random_state=0).fit(X, Y)
     np.testing.assert_array_equal(sel.support_, plain.support_)
+
+
+# -- partially labelled y (NaN = unknown) --------------------------------------
+
+Y6_PARTIAL = Y6.astype(float)
+Y6_PARTIAL[[1, 6], 0] = np.nan
+Y6_PARTIAL[8, 1] = np.nan
+KEEP6 = ~np.isnan(Y6_PARTIAL).any(axis=1)
+
+
+def test_partial_y_is_rejected_by_default():
+    from skmml.utils import accepts_unknown_labels
+
+    sel = make_selector(TABLE)
+    assert not accepts_unknown_labels(sel)
+    for y in (Y6_PARTIAL, sp.csr_matrix(np.where(Y6_PARTIAL == 0, 0, Y6_PARTIAL))):
+        with pytest.raises(ValueError, match="contains NaN") as info:
+            sel.fit(X6, y)
+        assert "unknown='drop_rows'" in str(info.value)
+    assert not hasattr(sel, "support_")
+
+
+def test_partial_y_drop_rows_fits_on_the_complete_rows():
+    from skmml.utils import accepts_unknown_labels
+
+    X, Y = make_multilabel_classification(
+        n_samples=90, n_features=6, n_classes=3, random_state=0
+    )
+    rng = np.random.RandomState(0)
+    Y_part = np.where(rng.random_sample(Y.shape) < 0.1, np.nan, Y.astype(float))
+    keep = ~np.isnan(Y_part).any(axis=1)
+    params = dict(
+        estimator=OneVsRestClassifier(LogisticRegression(solver="liblinear")),
+        forest=RandomForestClassifier(n_estimators=5),
+        stopping="best",
+        cv=3,
+        random_state=0,
+    )
+    sel = RFRecursiveSelector(unknown="drop_rows", **params)
+    assert accepts_unknown_labels(sel)
+    sel.fit(X, Y_part)
+    ref = RFRecursiveSelector(**params).fit(X[keep], Y[keep])
+    np.testing.assert_array_equal(sel.ranking_, ref.ranking_)
+    np.testing.assert_array_equal(sel.support_, ref.support_)
+    np.testing.assert_allclose(
+        sel.cv_results_["mean_test_score"], ref.cv_results_["mean_test_score"]
+    )
+    # transform keeps every row
+    assert sel.transform(X).shape == (90, sel.n_features_)
+    # a complete y: the same selection under both settings
+    complete = RFRecursiveSelector(unknown="drop_rows", **params).fit(X, Y)
+    np.testing.assert_array_equal(
+        complete.ranking_, RFRecursiveSelector(**params).fit(X, Y).ranking_
+    )
+
+
+def test_partial_y_drop_rows_slices_the_weights():
+    sel = _routing_selector(WeightRecorder(), ForestRecorder(IMPORTANCES))
+    sel.set_params(unknown="drop_rows").fit(X6, Y6_PARTIAL, sample_weight=SW6)
+    np.testing.assert_array_equal(sel.forest_.sample_weight_, SW6[KEEP6])
+    np.testing.assert_array_equal(sel.estimator_.sample_weight_, SW6[KEEP6])
+    assert sel.forest_.Y_shape_ == (KEEP6.sum(), 2)
+    with pytest.raises(ValueError, match="leaves no sample"):
+        sel.fit(X6, np.full((10, 2), np.nan))
+
+
+@pytest.mark.usefixtures("routing")
+def test_partial_y_drop_rows_slices_routed_weights():
+    sel = _routing_selector(
+        WeightRecorder().set_fit_request(sample_weight=True),
+        ForestRecorder(IMPORTANCES).set_fit_request(sample_weight=True),
+    )
+    sel.set_params(unknown="drop_rows").fit(X6, Y6_PARTIAL, sample_weight=SW6)
+    np.testing.assert_array_equal(sel.forest_.sample_weight_, SW6[KEEP6])
+    np.testing.assert_array_equal(sel.estimator_.sample_weight_, SW6[KEEP6])
+
+
+def test_partial_y_drop_rows_in_a_pipeline_with_a_partial_classifier():
+    from skmml.model_selection.tests._partial import MaskedLogistic
+
+    X, Y = make_multilabel_classification(
+        n_samples=90, n_features=6, n_classes=3, random_state=1
+    )
+    Y_part = Y.astype(float)
+    Y_part[::5, 1] = np.nan
+    selector = RFRecursiveSelector(
+        OneVsRestClassifier(LogisticRegression(solver="liblinear")),
+        forest=RandomForestClassifier(n_estimators=5),
+        cv=3,
+        random_state=0,
+        unknown="drop_rows",
+    )
+    pipe = make_pipeline(selector, MaskedLogistic()).fit(X, Y_part)
+    assert pipe.predict(X).shape == Y.shape
+    # the classifier saw every row, the unknown entries as NaN
+    assert pipe[-1].n_unknown_ == 18

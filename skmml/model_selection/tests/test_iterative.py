@@ -325,8 +325,9 @@ def test_y_is_not_modified():
 @pytest.mark.parametrize(
     "y, match",
     [
-        (np.array([[0, 1], [1, np.nan], [1, 0]]), "y contains NaN"),
+        # a 2-D y with NaN is a partial target (see test_partial_y_*)
         (np.array([[0, 2], [1, 1], [1, 0]]), "y must be a binary indicator"),
+        (np.array([[0, 1], [1, np.inf], [1, 0]]), "y contains infinity"),
         (np.array([0.5, 1.5, 2.5]), "1-D y must hold binary or multiclass"),
         (np.array([0.0, 1.0, np.nan]), "y contains NaN"),
         (np.zeros((3, 2, 2)), "y must be a 2-D binary indicator"),
@@ -560,3 +561,154 @@ def test_bad_random_state_is_named(random_state):
         list(splitter.split(X, Y))
     with pytest.raises(ValueError, match="random_state must be"):
         multilabel_train_test_split(X, Y, random_state=random_state)
+
+
+# --------------------------------------------------------------------------
+# partially labelled y (NaN = unknown)
+# --------------------------------------------------------------------------
+
+
+def _partial(n=300, seed=0):
+    """Y with label-dependent prevalence and unknown ratios, NaN = unknown."""
+    rng = np.random.RandomState(seed)
+    Y = (rng.random_sample((n, 6)) < np.linspace(0.05, 0.5, 6)).astype(float)
+    hidden = rng.random_sample(Y.shape) < [0.1, 0.3, 0.5, 0.2, 0.6, 0.4]
+    return np.where(hidden, np.nan, Y)
+
+
+def _spreads(Y, fold_of, n_folds):
+    """Per label: max - min over folds of known positives and of unknowns."""
+    pos = np.array([np.nansum(Y[fold_of == j], axis=0) for j in range(n_folds)])
+    unk = np.array([np.isnan(Y[fold_of == j]).sum(axis=0) for j in range(n_folds)])
+    return np.ptp(pos, axis=0), np.ptp(unk, axis=0), unk.mean(axis=0)
+
+
+def test_partial_y_hand_computed():
+    # one label: 2 unknown, 2 positive, 2 negative -> one of each per fold
+    Y = np.array([[np.nan], [np.nan], [1], [1], [0], [0]])
+    fold_of = _test_folds(IterativeStratifiedKFold(2), None, Y)
+    np.testing.assert_array_equal(fold_of, [0, 1, 0, 1, 0, 1])
+
+
+@pytest.mark.parametrize("order", [1, 2])
+@pytest.mark.parametrize("shuffle", [False, True])
+def test_partial_y_balances_known_positives_and_unknowns(order, shuffle):
+    Y = _partial()
+    cv = IterativeStratifiedKFold(
+        5, order=order, shuffle=shuffle, random_state=0 if shuffle else None
+    )
+    fold_of = _test_folds(cv, np.zeros((300, 1)), Y)
+    pos, unk, per_fold = _spreads(Y, fold_of, 5)
+    assert pos.max() <= 2, pos
+    assert np.all(unk <= 0.2 * per_fold + 2), (unk, per_fold)
+    # much tighter than unstratified folds on the same data
+    kfold = _test_folds(KFold(5, shuffle=True, random_state=0), Y, Y)
+    pos_kf, unk_kf, _ = _spreads(Y, kfold, 5)
+    assert pos.sum() < pos_kf.sum() / 2 and unk.sum() < unk_kf.sum()
+    assert np.all(np.bincount(fold_of) >= 55)
+
+
+def test_partial_y_unknowns_are_stratified_not_only_positives():
+    # stratifying the known positives alone leaves the unknowns unbalanced
+    from skmml.model_selection._iterative import (
+        _iterative_stratification,
+        _labels_and_unknown,
+        _stratification_matrix,
+    )
+
+    Y = _partial()
+    positives, unknown = _labels_and_unknown(Y)
+    np.testing.assert_array_equal(unknown.toarray(), np.isnan(Y))
+    weights = np.ones(5, dtype=np.int64)
+    both = _iterative_stratification(
+        *_stratification_matrix(positives, unknown, 1), weights, rng=None
+    )
+    alone = _iterative_stratification(
+        *_stratification_matrix(positives, None, 1), weights, rng=None
+    )
+    assert _spreads(Y, both, 5)[1].sum() < _spreads(Y, alone, 5)[1].sum() / 2
+
+
+def test_partial_y_containers_agree():
+    pd = pytest.importorskip("pandas")
+    Y = _partial(n=60)
+    cv = IterativeStratifiedKFold(3)
+    dense = _test_folds(cv, None, Y)
+    frame = pd.DataFrame(Y).astype("Int64")  # pd.NA at the unknown entries
+    np.testing.assert_array_equal(_test_folds(cv, None, frame), dense)
+    csr = sp.csr_matrix(np.where(Y == 0, 0, Y))  # NaN stored explicitly
+    np.testing.assert_array_equal(_test_folds(cv, None, csr), dense)
+    # a row whose every label is unknown is assigned like any other
+    Y[0] = np.nan
+    _test_folds(cv, None, Y)
+
+
+def test_partial_y_is_not_modified():
+    Y = _partial(n=60)
+    Y_copy = Y.copy()
+    list(IterativeStratifiedKFold(3, order=2).split(None, Y))
+    multilabel_train_test_split(Y, random_state=0)
+    np.testing.assert_array_equal(Y, Y_copy)
+
+
+# Folds of the complete target below, computed before partial targets were
+# supported: a complete y (int or float) must keep giving exactly these.
+_COMPLETE_FOLDS = {
+    (1, False): "0200102111021120012221202111202021010200",
+    (1, True): "2001210122100112100110221020121220022010",
+    (2, False): "1021001120222101020211002121202010022011",
+    (2, True): "0110102022112012001001101212000222211212",
+}
+_COMPLETE_TEST_SETS = {
+    (1, False): "0000000000000110001110010011001010011000",
+    (1, True): "0111000110000000000100011000000001101010",
+    (2, False): "0000000000100011001001001010001011000101",
+    (2, True): "0001000010000010000100011010011000000111",
+}
+
+
+@pytest.mark.parametrize("order, shuffle", list(_COMPLETE_FOLDS))
+@pytest.mark.parametrize("dtype", [np.int64, np.float64])
+def test_complete_y_folds_unchanged(order, shuffle, dtype):
+    rng = np.random.RandomState(13)
+    Y = (rng.random_sample((40, 4)) < [0.5, 0.3, 0.15, 0.08]).astype(dtype)
+    random_state = 0 if shuffle else None
+    cv = IterativeStratifiedKFold(
+        3, order=order, shuffle=shuffle, random_state=random_state
+    )
+    fold_of = _test_folds(cv, None, Y)
+    assert "".join(map(str, fold_of)) == _COMPLETE_FOLDS[order, shuffle]
+    index = np.arange(40)
+    kwargs = {"random_state": 0} if shuffle else {"shuffle": False}
+    splits = multilabel_train_test_split(index, Y, test_size=0.3, order=order, **kwargs)
+    test = splits[1]
+    in_test = "".join("1" if i in set(test) else "0" for i in index)
+    assert in_test == _COMPLETE_TEST_SETS[order, shuffle]
+
+
+@pytest.mark.parametrize("shuffle", [False, True])
+def test_partial_y_train_test_split(shuffle):
+    Y = _partial()
+    X = np.arange(300)[:, None]
+    kwargs = {"random_state": 0} if shuffle else {"shuffle": False}
+    X_train, X_test, Y_train, Y_test = multilabel_train_test_split(
+        X, Y, test_size=0.25, **kwargs
+    )
+    assert X_test.shape[0] == 75 and X_train.shape[0] == 225
+    # the subsets keep their NaN, row for row
+    np.testing.assert_array_equal(Y_test, Y[X_test[:, 0]])
+    np.testing.assert_array_equal(Y_train, Y[X_train[:, 0]])
+    # a quarter of every label's known positives and unknowns in the test set
+    for part, whole in (
+        (np.nansum(Y_test, axis=0), np.nansum(Y, axis=0)),
+        (np.isnan(Y_test).sum(axis=0), np.isnan(Y).sum(axis=0)),
+    ):
+        assert np.all(np.abs(part - whole / 4) <= 0.1 * whole / 4 + 1.5), (
+            part,
+            whole / 4,
+        )
+
+
+def test_partial_one_dimensional_y_is_rejected():
+    with pytest.raises(ValueError, match="only supported in a 2-D"):
+        list(IterativeStratifiedKFold(2).split(None, np.array([0, 1, np.nan, 1])))

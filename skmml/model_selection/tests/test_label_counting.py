@@ -164,3 +164,45 @@ def test_column_vector_targets_keep_their_counts():
     # one 0/1 column: a one-label indicator matrix
     clf.fit(X, np.array([[1], [0], [1], [1], [0], [0]]))
     np.testing.assert_array_equal(clf.label_counts_, [3])
+
+
+def test_partial_y_counts_known_positives_when_the_estimator_accepts_it():
+    from skmml.model_selection.tests._partial import MaskedLogistic
+    from skmml.utils import accepts_unknown_labels
+
+    X, Y = _data()
+    Y_part = Y.astype(float)
+    Y_part[:20, 0] = np.nan  # 20 of the 45 positives of A (highest feature 0)
+    Y_part[::10, 2] = np.nan
+    clf = LabelCountingClassifier(MaskedLogistic()).fit(X, Y_part)
+    expected = [int(np.nansum(Y_part[:, j])) for j in range(3)]
+    np.testing.assert_array_equal(clf.label_counts_, expected)
+    assert clf.label_counts_[0] == 45 - np.sum(Y[:20, 0])
+    assert clf.estimator_.n_unknown_ == int(np.isnan(Y_part).sum())
+    assert accepts_unknown_labels(clf)
+    # a complete y: counts as before
+    np.testing.assert_array_equal(
+        LabelCountingClassifier(MaskedLogistic()).fit(X, Y).label_counts_,
+        [45, 90, 10],
+    )
+
+
+@pytest.mark.parametrize(
+    "estimator, name",
+    [(None, "DecisionTreeClassifier"), (KNeighborsClassifier(), "KNeighbors")],
+)
+def test_partial_y_is_rejected_when_the_estimator_does_not_accept_it(estimator, name):
+    from skmml.utils import accepts_unknown_labels
+
+    X, Y = _data()
+    Y_part = Y.astype(float)
+    Y_part[0, 1] = np.nan
+    clf = LabelCountingClassifier(estimator)
+    assert not accepts_unknown_labels(clf)
+    with pytest.raises(ValueError, match="contains NaN") as info:
+        clf.fit(X, Y_part)
+    assert name in str(info.value) and "PartialBinaryRelevance" in str(info.value)
+    assert not hasattr(clf, "label_counts_")
+    # a 1-D y cannot be partial
+    with pytest.raises(ValueError, match="NaN"):
+        clf.fit(X, np.r_[np.nan, np.zeros(99)])

@@ -40,6 +40,7 @@ from skmml.model_selection import (
     MultiLabelThresholdTuner,
     multilabel_train_test_split,
 )
+from skmml.model_selection.tests._partial import MaskedLogistic
 
 
 class ScoresAsX(ClassifierMixin, BaseEstimator):
@@ -582,3 +583,290 @@ def test_routing_disabled_keeps_passing_fit_params():
     np.testing.assert_array_equal(
         model.fit(S, Y, sample_weight=W).estimator_.sample_weight_, W
     )
+
+
+# --------------------------------------------------------------------------
+# partially labelled y (NaN = unknown)
+# --------------------------------------------------------------------------
+
+
+# The hand-made problem above with label 1 of sample 0 and both labels of
+# sample 2 unknown. Label 0 (known rows 0, 1, 3-6): still perfect at t0 = 4.
+# Label 1 on its known rows 1, 3, 4, 5, 6 (scores 6, 4, 3, 2, 1, positives
+# 3 and 2). Per t1:
+#   t1:      7    6    5    4    3    2    1
+#   tp/fp:  0/0  0/1  0/1  0/2  1/2  2/2  2/3
+#   F1:      0    0    0    0   .4   2/3  4/7   -> best t1 = 2
+#   errors:  2    3    3    4    3    2    3     -> first best t1 = 2
+# Hamming over the 11 known entries: 2 / 11.
+Y_PARTIAL = Y.astype(np.float64)
+Y_PARTIAL[0, 1] = np.nan
+Y_PARTIAL[2] = np.nan
+
+
+def _prefit_partial(scoring, thresholds=7, **kwargs):
+    model = ScoresAsX().fit(S, Y)
+    return MultiLabelThresholdTuner(
+        model,
+        scoring=scoring,
+        cv="prefit",
+        refit=False,
+        thresholds=thresholds,
+        **kwargs,
+    ).fit(S, Y_PARTIAL)
+
+
+def _known_rows_metric(name, Y_true, Y_pred):
+    """Row-wise metric on the known entries; rows with none are left out."""
+    values = []
+    for true, pred in zip(Y_true, Y_pred, strict=True):
+        known = ~np.isnan(true)
+        if not known.any():
+            continue
+        t, p = true[known].astype(int), pred[known]
+        if name == "subset_accuracy":
+            values.append(float(np.all(t == p)))
+        else:
+            denom = t.sum() + p.sum()
+            values.append(2 * (t & p).sum() / denom if denom else 0.0)
+    return np.mean(values)
+
+
+@pytest.mark.parametrize(
+    "scoring, thresholds, score",
+    [
+        ("f1", [4.0, 2.0], (1 + 2 / 3) / 2),
+        ("weighted_f1", [4.0, 2.0], 4 / 6 * 1 + 2 / 6 * 2 / 3),
+        ("neg_hamming_loss", [4.0, 2.0], -2 / 11),
+        # label 0 perfect (tp 4); t1 = 2: 2 tp / (2 tp + fp + fn) = 12 / 14
+        ("micro_f1", [4.0, 2.0], 12 / 14),
+    ],
+)
+def test_partial_y_hand_computed(scoring, thresholds, score):
+    tuner = _prefit_partial(scoring, thresholds=np.arange(1.0, 8.0))
+    np.testing.assert_array_equal(tuner.thresholds_, thresholds)
+    assert tuner.best_score_ == pytest.approx(score)
+
+
+@pytest.mark.parametrize("scoring", ["example_f1", "subset_accuracy"])
+def test_partial_y_rowwise_objectives_use_known_entries(scoring):
+    tuner = _prefit_partial(scoring, store_cv_results=True)
+    value = _known_rows_metric(scoring, Y_PARTIAL, tuner.predict(S))
+    assert tuner.best_score_ == pytest.approx(value)
+    assert np.all(tuner.cv_results_["scores"] <= value + 1e-12)
+    # each candidate of label 1's curve is the metric of those predictions
+    for t, cut in enumerate(tuner.cv_results_["thresholds"][1]):
+        P = (S >= [tuner.thresholds_[0], cut]).astype(int)
+        assert tuner.cv_results_["scores"][1, t] == pytest.approx(
+            _known_rows_metric(scoring, Y_PARTIAL, P)
+        )
+
+
+def test_partial_y_each_label_tuned_on_its_known_rows():
+    # separable objectives: label j's threshold is the one tuned on the rows
+    # where j is known, with the other rows left out entirely
+    rng = np.random.RandomState(0)
+    scores = rng.normal(size=(80, 3))
+    Y_full = (scores + rng.normal(size=(80, 3)) > 0.5).astype(float)
+    Y_part = np.where(rng.random_sample(Y_full.shape) < 0.4, np.nan, Y_full)
+    grid = np.linspace(-2, 2, 41)
+    kwargs = dict(cv="prefit", refit=False, thresholds=grid)
+    model = ScoresAsX().fit(scores, Y_full)
+    for scoring in ["f1", "weighted_f1", "neg_hamming_loss"]:
+        tuner = MultiLabelThresholdTuner(model, scoring=scoring, **kwargs)
+        tuner.fit(scores, Y_part)
+        for j in range(3):
+            rows = ~np.isnan(Y_part[:, j])
+            one = MultiLabelThresholdTuner(model, scoring="f1", **kwargs)
+            if scoring == "neg_hamming_loss":
+                one.set_params(scoring="neg_hamming_loss")
+            one.fit(scores[rows][:, [j]], Y_part[rows][:, [j]].astype(int))
+            assert tuner.thresholds_[j] == one.thresholds_[0], (scoring, j)
+
+
+def test_partial_y_int_grid_spans_known_scores_only():
+    tuner = _prefit_partial("f1", store_cv_results=True)
+    grid = tuner.cv_results_["thresholds"]
+    # label 1 is known on rows 1, 3-6 (scores 6 down to 1): its grid ends at
+    # 6; label 0 on all rows but 2 (score 1): its grid starts at 2
+    np.testing.assert_allclose(grid[1], np.linspace(1, 6, 7))
+    np.testing.assert_allclose(grid[0], np.linspace(2, 7, 7))
+
+
+def test_partial_y_with_cross_validation():
+    rng = np.random.RandomState(0)
+    X = rng.normal(size=(150, 3))
+    Y_full = (X + rng.normal(size=(150, 3)) > [1.0, 1.5, 0.5]).astype(float)
+    Y_part = np.where(rng.random_sample(Y_full.shape) < 0.3, np.nan, Y_full)
+    for scoring in ["f1", "micro_f1", "example_f1"]:
+        tuner = MultiLabelThresholdTuner(MaskedLogistic(), scoring=scoring, cv=3)
+        tuner.fit(X, Y_part)
+        assert tuner.thresholds_.shape == (3,)
+        assert np.isfinite(tuner.best_score_)
+        # the refitted estimator saw the unknown entries as NaN
+        assert tuner.estimator_.n_unknown_ == int(np.isnan(Y_part).sum())
+        pred = tuner.predict(X)
+        assert set(np.unique(pred)) <= {0, 1}
+    # one validation split, and a single partial label (stratified too)
+    tuner = MultiLabelThresholdTuner(MaskedLogistic(), cv=0.3, refit=False)
+    assert tuner.fit(X, Y_part[:, :1]).thresholds_.shape == (1,)
+    tuner = MultiLabelThresholdTuner(MaskedLogistic(), cv=3)
+    assert tuner.fit(X, Y_part[:, :1]).thresholds_.shape == (1,)
+    # pandas nullable columns: the same thresholds as NaN
+    pd = pytest.importorskip("pandas")
+    frame = pd.DataFrame(Y_part).astype("Int64")
+    tuner = MultiLabelThresholdTuner(MaskedLogistic(), cv=3)
+    np.testing.assert_array_equal(
+        tuner.fit(X, frame).thresholds_,
+        MultiLabelThresholdTuner(MaskedLogistic(), cv=3).fit(X, Y_part).thresholds_,
+    )
+
+
+def test_partial_y_metric_callables():
+    # a metric that ignores NaN works; one that chokes on it says so
+    def masked_macro_f1(Y_true, Y_pred):
+        return np.mean(
+            [
+                f1_score(Y_true[rows, j], Y_pred[rows, j], zero_division=0)
+                for j in range(Y_true.shape[1])
+                for rows in [~np.isnan(Y_true[:, j])]
+            ]
+        )
+
+    fast = _prefit_partial("f1")
+    generic = _prefit_partial(masked_macro_f1)
+    np.testing.assert_array_equal(generic.thresholds_, fast.thresholds_)
+    assert generic.best_score_ == pytest.approx(fast.best_score_)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)  # scikit-learn's NaN cast
+        with pytest.raises(ValueError, match="failed on the partially labelled y"):
+            _prefit_partial("jaccard_samples")
+
+
+def test_partial_y_best_score_matches_nan_aware_metrics():
+    # the fast paths agree with skmml.metrics on partial Y_true
+    metrics = {
+        "f1": macro_f1,
+        "weighted_f1": weighted_f1,
+        "micro_f1": micro_f1,
+        "neg_hamming_loss": lambda a, b: -hamming_loss(a, b),
+        "example_f1": example_f1,
+        "subset_accuracy": subset_accuracy,
+    }
+    for scoring, metric in metrics.items():
+        tuner = _prefit_partial(scoring)
+        try:
+            value = metric(Y_PARTIAL, tuner.predict(S))
+        except ValueError as exc:  # pragma: no cover - metrics not NaN-aware
+            if "NaN" not in str(exc):
+                raise
+            pytest.skip("skmml.metrics does not accept partial Y_true yet")
+        assert tuner.best_score_ == pytest.approx(value), scoring
+
+
+def test_partial_y_needs_an_estimator_that_accepts_it():
+    from skmml.utils import accepts_unknown_labels
+
+    rng = np.random.RandomState(0)
+    X = rng.normal(size=(40, 2))
+    Y_part = (X > 0).astype(float)
+    Y_part[0, 0] = np.nan
+    ovr = OneVsRestClassifier(LogisticRegression())
+    for meta in (
+        MultiLabelThresholdTuner(ovr, cv=2),
+        FixedMultiLabelThresholdClassifier(ovr),
+    ):
+        with pytest.raises(ValueError, match="contains NaN") as info:
+            meta.fit(X, Y_part)
+        assert "OneVsRestClassifier" in str(info.value)
+        assert "PartialBinaryRelevance" in str(info.value)
+        assert not accepts_unknown_labels(meta)
+        assert accepts_unknown_labels(
+            clone(meta).set_params(estimator=MaskedLogistic())
+        )
+    # nothing is fitted on y with cv="prefit" or a frozen estimator
+    fitted = ovr.fit(X, (X > 0).astype(int))
+    tuner = MultiLabelThresholdTuner(fitted, cv="prefit", refit=False)
+    assert tuner.fit(X, Y_part).thresholds_.shape == (2,)
+    from sklearn.frozen import FrozenEstimator
+
+    fixed = FixedMultiLabelThresholdClassifier(FrozenEstimator(fitted))
+    np.testing.assert_array_equal(fixed.fit(X, Y_part).predict(X), fitted.predict(X))
+    # a 1-D y cannot be partial
+    with pytest.raises(ValueError, match="1-D target with NaN"):
+        MultiLabelThresholdTuner(LogisticRegression()).fit(
+            X, np.r_[np.nan, np.zeros(19), np.ones(20)]
+        )
+
+
+def test_fixed_thresholds_pass_a_partial_y_through():
+    rng = np.random.RandomState(0)
+    X = rng.normal(size=(60, 2))
+    Y_part = (X > 0).astype(float)
+    Y_part[::4, 1] = np.nan
+    fixed = FixedMultiLabelThresholdClassifier(MaskedLogistic(), threshold=[0.3, 0.7])
+    fixed.fit(X, Y_part)
+    assert fixed.estimator_.n_unknown_ == 15
+    proba = MaskedLogistic().fit(X, Y_part).predict_proba(X)
+    np.testing.assert_array_equal(fixed.predict(X), (proba >= [0.3, 0.7]).astype(int))
+
+
+# Thresholds tuned on the complete target below, computed before partial
+# targets were supported (OneVsRest logistic regression, 3 folds, T = 20).
+_COMPLETE_RESULTS = {
+    "f1": (
+        [0.249419681526, 0.502277450184, 0.223350570474, 0.172155638594],
+        0.587527530949,
+    ),
+    "micro_f1": (
+        [0.249419681526, 0.502277450184, 0.334731354651, 0.172155638594],
+        0.715215215215,
+    ),
+    "example_f1": (
+        [0.249419681526, 0.258906915941, 0.334731354651, 0.172155638594],
+        0.614102564103,
+    ),
+    "neg_hamming_loss": (
+        [0.389854348575, 0.542839205891, 0.334731354651, 0.172155638594],
+        -0.205128205128,
+    ),
+    "weighted_f1": (
+        [0.249419681526, 0.502277450184, 0.056279394209, 0.172155638594],
+        0.696461953557,
+    ),
+    "subset_accuracy": (
+        [0.389854348575, 0.502277450184, 0.223350570474, 0.172155638594],
+        0.373626373626,
+    ),
+}
+
+
+@pytest.mark.parametrize("scoring", list(_COMPLETE_RESULTS))
+def test_complete_y_results_unchanged(scoring):
+    rng = np.random.RandomState(13)
+    Y_c = (rng.random_sample((40, 4)) < [0.5, 0.3, 0.15, 0.08]).astype(int)
+    X_c = rng.normal(size=(40, 3)) + Y_c[:, :3] @ np.eye(3)
+    X_c = np.c_[X_c, rng.normal(size=40) + Y_c[:, 3]]
+    tuner = MultiLabelThresholdTuner(
+        OneVsRestClassifier(LogisticRegression()), scoring=scoring, cv=3, thresholds=20
+    ).fit(X_c, Y_c)
+    thresholds, score = _COMPLETE_RESULTS[scoring]
+    np.testing.assert_allclose(tuner.thresholds_, thresholds, rtol=1e-6)
+    assert tuner.best_score_ == pytest.approx(score, rel=1e-9)
+
+
+def test_partial_y_label_without_known_entries():
+    # label 1 is never known: macro-F1 averages over label 0 alone, and an
+    # int grid cannot be placed for label 1 (default threshold, warning)
+    Y_none = Y.astype(np.float64)
+    Y_none[:, 1] = np.nan
+    model = ScoresAsX().fit(S, Y)
+    kwargs = dict(cv="prefit", refit=False)
+    tuner = MultiLabelThresholdTuner(model, thresholds=np.arange(1.0, 8.0), **kwargs)
+    assert tuner.fit(S, Y_none).best_score_ == pytest.approx(1.0)
+    with pytest.warns(UserWarning, match="constant or unknown"):
+        tuner = MultiLabelThresholdTuner(model, thresholds=7, **kwargs).fit(S, Y_none)
+    assert tuner.thresholds_[1] == 0.0  # decision_function's default
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # F1 undefined for label 1
+        assert tuner.best_score_ == pytest.approx(macro_f1(Y_none, tuner.predict(S)))

@@ -403,3 +403,83 @@ def test_import_does_not_import_matplotlib():
     res = _run("import sys, skmml.plotting\nprint('matplotlib' in sys.modules)\n")
     assert res.returncode == 0, res.stderr
     assert res.stdout.strip() == "False"
+
+
+# --------------------------------------------------------------------------
+# partially labelled Y_true (NaN = unknown)
+
+
+def test_per_label_f1_partial_y_true_hand_computed(tmp_path):
+    pd = pytest.importorskip("pandas")
+    import scipy.sparse as sp
+
+    Y_part = Y_TRUE.astype(float)
+    Y_part[1, 1] = np.nan  # damage of sample 1 unknown
+    Y_part[3, 2] = np.nan  # speak of sample 3 unknown
+    # label 1 on rows 0, 2, 3 (true 0, 1, 0): text never predicts it -> 0,
+    # fusion exact -> 1; label 2 on rows 0-2 (true 1, 1, 0): text predicts
+    # rows 0 -> tp 1, fn 1 -> 2/3, fusion exact -> 1; label 0 unchanged
+    expected = np.array([[1.0, 0.0, 2 / 3], [0.8, 1.0, 1.0]])
+    for Y in (
+        Y_part,
+        pd.DataFrame(Y_part).astype("Int64"),
+        sp.csr_matrix(np.where(Y_part == 0, 0, Y_part)),
+    ):
+        disp = PerLabelF1Display.from_predictions(Y, PREDICTIONS)
+        np.testing.assert_allclose(disp.f1_scores, expected)
+    for i, name in enumerate(PREDICTIONS):
+        np.testing.assert_allclose(
+            disp.f1_scores[i], per_label_f1(Y_part, PREDICTIONS[name])
+        )
+    _check_png(disp, tmp_path / "partial.png")
+
+
+def test_per_label_f1_label_without_known_entry_has_no_bar():
+    from sklearn.exceptions import UndefinedMetricWarning
+
+    Y_part = Y_TRUE.astype(float)
+    Y_part[:, 1] = np.nan
+    with pytest.warns(UndefinedMetricWarning):
+        disp = PerLabelF1Display.from_predictions(Y_part, PREDICTIONS)
+    assert np.all(np.isnan(disp.f1_scores[:, 1]))
+    assert np.isnan(disp.bars_["text"][1].get_height())
+    with pytest.raises(ValueError, match="contains infinity"):
+        PerLabelF1Display([[0.1, np.inf]]).plot()
+
+
+def test_per_label_f1_from_estimator_partial_y(data, models):
+    X, Y = data
+    Y_part = Y.astype(float)
+    Y_part[::3, 0] = np.nan
+    disp = PerLabelF1Display.from_estimator(models, X, Y_part)
+    for i, est in enumerate(models.values()):
+        np.testing.assert_allclose(
+            disp.f1_scores[i], per_label_f1(Y_part, est.predict(X))
+        )
+    # predictions must stay complete
+    with pytest.raises(ValueError, match="only Y_true may hold NaN"):
+        PerLabelF1Display.from_predictions(Y, {"bad": Y_part})
+
+
+def test_displays_of_models_fitted_on_partial_y(data, tmp_path):
+    from skmml.model_selection.tests._partial import MaskedLogistic
+
+    X, Y = data
+    Y_part = Y.astype(float)
+    Y_part[::4, 1] = np.nan
+    tuner = MultiLabelThresholdTuner(
+        MaskedLogistic(), thresholds=15, cv=3, store_cv_results=True
+    ).fit(X, Y_part)
+    disp = ThresholdDisplay.from_estimator(tuner)
+    np.testing.assert_allclose(
+        [bar.get_height() for bar in disp.bars_], tuner.thresholds_
+    )
+    selector = RFRecursiveSelector(
+        forest=RandomForestClassifier(n_estimators=5),
+        estimator=OneVsRestClassifier(LogisticRegression()),
+        cv=3,
+        random_state=0,
+        unknown="drop_rows",
+    ).fit(X, Y_part)
+    path = SelectionPathDisplay.from_estimator(selector)
+    _check_png(path, tmp_path / "path.png")

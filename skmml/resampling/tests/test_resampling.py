@@ -540,3 +540,96 @@ def test_mlsmote_dense_and_sparse_identical_with_ties(
             X_sp, Y_sp = clone(sampler).fit_resample(sp.csr_matrix(X).asformat(fmt), Y)
             assert_array_equal(X_sp.toarray(), X_dense)
             assert_array_equal(Y_sp, Y_dense)
+
+
+# -- partially labelled y (NaN = unknown) -------------------------------------
+
+
+def _partial_data(seed=0):
+    X, Y = make_multilabel_classification(
+        n_samples=120, n_features=6, n_classes=3, random_state=seed
+    )
+    rng = np.random.RandomState(seed)
+    Y_part = np.where(rng.random_sample(Y.shape) < 0.1, np.nan, Y.astype(float))
+    return X, Y, Y_part, ~np.isnan(Y_part).any(axis=1)
+
+
+@pytest.mark.parametrize("sampler", SAMPLERS, ids=lambda s: type(s).__name__)
+def test_partial_y_is_rejected_by_default(sampler):
+    from skmml.utils import accepts_unknown_labels
+
+    pd = pytest.importorskip("pandas")
+    X, _, Y_part, _ = _partial_data()
+    sampler = clone(sampler)
+    assert not accepts_unknown_labels(sampler)
+    sparse = sp.csr_matrix(np.where(Y_part == 0, 0, Y_part))
+    for y in (Y_part, sparse, pd.DataFrame(Y_part).astype("Int64")):
+        with pytest.raises(ValueError, match="contains NaN") as info:
+            sampler.fit_resample(X, y)
+        assert "unknown='drop_rows'" in str(info.value)
+        assert type(sampler).__name__ in str(info.value)
+
+
+@pytest.mark.parametrize("sampler", SAMPLERS, ids=lambda s: type(s).__name__)
+def test_partial_y_drop_rows_resamples_the_complete_rows(sampler):
+    from skmml.utils import accepts_unknown_labels
+
+    X, Y, Y_part, complete = _partial_data()
+    assert 60 < complete.sum() < 110
+    dropping = clone(sampler).set_params(unknown="drop_rows")
+    assert accepts_unknown_labels(dropping)
+    X_res, Y_res = dropping.fit_resample(X, Y_part)
+    X_ref, Y_ref = clone(sampler).fit_resample(X[complete], Y[complete])
+    assert_array_equal(X_res, X_ref)
+    assert_array_equal(Y_res, Y_ref)
+    assert Y_res.dtype == np.float64 and not np.isnan(Y_res).any()
+    if hasattr(dropping, "sample_indices_"):
+        # indices into the input, dropped rows included
+        assert np.all(complete[dropping.sample_indices_])
+        assert_array_equal(X[dropping.sample_indices_], X_res)
+    # a complete y is resampled as without the option
+    for a, b in zip(
+        clone(dropping).fit_resample(X, Y),
+        clone(sampler).fit_resample(X, Y),
+        strict=True,
+    ):
+        assert_array_equal(a, b)
+
+
+def test_partial_y_drop_rows_keeps_containers():
+    pd = pytest.importorskip("pandas")
+    X, Y, Y_part, complete = _partial_data()
+    sampler = LabelPowersetResampler(random_state=0, unknown="drop_rows")
+    X_ref, Y_ref = clone(sampler).fit_resample(X[complete], Y[complete])
+    sparse = sp.csr_matrix(np.where(Y_part == 0, 0, Y_part))
+    X_res, Y_res = clone(sampler).fit_resample(X, sparse)
+    assert sp.issparse(Y_res)
+    assert_array_equal(Y_res.toarray(), Y_ref)
+    frame = pd.DataFrame(Y_part, columns=["a", "b", "c"]).astype("Int64")
+    X_frame = pd.DataFrame(X)
+    X_res, Y_res = clone(sampler).fit_resample(X_frame, frame)
+    assert list(Y_res.columns) == ["a", "b", "c"]
+    assert_array_equal(Y_res.to_numpy(), Y_ref)
+    assert_array_equal(X_res.to_numpy(), X_ref)
+    X_res, Y_res = MLSMOTE(random_state=0, unknown="drop_rows").fit_resample(
+        sp.csr_matrix(X), sparse
+    )
+    assert sp.issparse(X_res) and sp.issparse(Y_res)
+    for dropping in (sampler, MLSMOTE(unknown="drop_rows")):
+        with pytest.raises(ValueError, match="leaves no sample"):
+            dropping.fit_resample(X, np.full_like(Y_part, np.nan))
+        with pytest.raises(ValueError, match="inconsistent numbers of samples"):
+            dropping.fit_resample(X[:-1], Y_part)
+
+
+def test_partial_y_drop_rows_in_an_imblearn_pipeline():
+    # any multi-label classifier behind the sampler then fits on partial y
+    X, Y, Y_part, complete = _partial_data()
+    clf = OneVsRestClassifier(LogisticRegression(solver="liblinear"))
+    pipe = Pipeline(
+        [("resampler", MLSMOTE(random_state=0, unknown="drop_rows")), ("clf", clf)]
+    )
+    reference = Pipeline(
+        [("resampler", MLSMOTE(random_state=0)), ("clf", clone(clf))]
+    ).fit(X[complete], Y[complete])
+    assert_array_equal(pipe.fit(X, Y_part).predict(X), reference.predict(X))

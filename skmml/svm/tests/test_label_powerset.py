@@ -746,3 +746,85 @@ def test_object_X_with_strings_raises():
     X = np.array([["a", "b"]] * 7, dtype=object)
     with pytest.raises(ValueError, match="string|convert"):
         LabelPowersetWeightedSVC().fit(X, Y_TOY)
+
+
+# ------------------------------------------------- partially labelled Y (NaN)
+def _partial(Y, seed=0, ratio=0.1):
+    rng = np.random.RandomState(seed)
+    return np.where(rng.random_sample(Y.shape) < ratio, np.nan, Y.astype(float))
+
+
+@pytest.mark.parametrize("solver", ["libsvm", "liblinear", "least_squares"])
+def test_partial_Y_is_rejected_by_default(ml_data, solver):
+    from skmml.utils import accepts_unknown_labels
+
+    X, Y, _, _ = ml_data
+    clf = LabelPowersetWeightedSVC(solver=solver)
+    assert not accepts_unknown_labels(clf)
+    for Y_part in (
+        _partial(Y),
+        sp.csr_matrix(np.where(_partial(Y) == 0, 0, _partial(Y))),
+    ):
+        with pytest.raises(ValueError, match="contains NaN") as info:
+            clf.fit(X, Y_part)
+        message = str(info.value)
+        assert "unknown='drop_rows'" in message
+        assert "PartialBinaryRelevance" in message
+    assert not hasattr(clf, "label_combinations_")
+
+
+@pytest.mark.parametrize("solver", ["libsvm", "liblinear", "least_squares"])
+def test_partial_Y_drop_rows_fits_the_complete_rows(ml_data, solver):
+    from skmml.utils import accepts_unknown_labels
+
+    X, Y, X_test, _ = ml_data
+    Y_part = _partial(Y)
+    complete = ~np.isnan(Y_part).any(axis=1)
+    assert 40 < complete.sum() < 150
+    weights = np.random.RandomState(1).uniform(0.5, 2.0, size=len(Y))
+    params = dict(solver=solver, random_state=0)
+    if solver == "least_squares":
+        params["class_weight"] = "balanced"
+    dropped = LabelPowersetWeightedSVC(unknown="drop_rows", **params)
+    assert accepts_unknown_labels(dropped)
+    dropped.fit(X, Y_part, sample_weight=weights)
+    reference = LabelPowersetWeightedSVC(**params).fit(
+        X[complete], Y[complete], sample_weight=weights[complete]
+    )
+    np.testing.assert_array_equal(
+        dropped.label_combinations_, reference.label_combinations_
+    )
+    np.testing.assert_array_equal(dropped.sample_weight_, reference.sample_weight_)
+    np.testing.assert_array_equal(dropped.predict(X_test), reference.predict(X_test))
+    np.testing.assert_allclose(
+        dropped.predict_proba(X_test), reference.predict_proba(X_test)
+    )
+    # a complete Y: the same model under both settings
+    np.testing.assert_array_equal(
+        LabelPowersetWeightedSVC(unknown="drop_rows", **params)
+        .fit(X, Y)
+        .predict(X_test),
+        LabelPowersetWeightedSVC(**params).fit(X, Y).predict(X_test),
+    )
+
+
+def test_partial_Y_drop_rows_containers_and_errors():
+    pd = pytest.importorskip("pandas")
+    Y_part = Y_TOY.astype(float)
+    Y_part[[1, 3], 0] = np.nan
+    clf = LabelPowersetWeightedSVC(unknown="drop_rows")
+    expected = clf.fit(X_TOY, Y_part).predict(X_TOY)
+    frame = pd.DataFrame(Y_part).astype("Int64")
+    np.testing.assert_array_equal(clf.fit(X_TOY, frame).predict(X_TOY), expected)
+    sparse = sp.csr_matrix(np.where(Y_part == 0, 0, Y_part))
+    np.testing.assert_array_equal(clf.fit(X_TOY, sparse).predict(X_TOY), expected)
+    assert clf.n_features_in_ == 2
+    with pytest.raises(ValueError, match="leaves no sample"):
+        clf.fit(X_TOY, np.full((7, 2), np.nan))
+    with pytest.raises(ValueError, match="inconsistent numbers of samples"):
+        clf.fit(X_TOY, Y_part[:5])
+    with pytest.raises(ValueError, match="unknown"):
+        LabelPowersetWeightedSVC(unknown="ignore").fit(X_TOY, Y_TOY)
+    # a 1-D y cannot be partial
+    with pytest.raises(ValueError, match="NaN"):
+        clf.fit(X_TOY, np.array([0, 1, 0, 1, np.nan, 1, 0]))
