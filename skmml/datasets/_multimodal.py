@@ -312,8 +312,7 @@ def make_multimodal_multilabel(
         Zipf exponent :math:`a \geq 0` of the default label frequencies
         (0 gives balanced labels, larger values a longer tail). Ignored when
         ``label_frequencies`` is given.
-    label_correlation : float or array-like of shape (n_labels, n_labels), \
-            default=0.3
+    label_correlation : float or array-like of shape (n_labels, n_labels), default=0.3
         Correlation of the latent label scores: a number :math:`\rho` in
         [0, 1), giving :math:`R = (1 - \rho) I + \rho \mathbf{1}\mathbf{1}^T`
         (every pair of labels equally, positively correlated), or a full

@@ -126,8 +126,7 @@ def make_sequence_multimodal_multilabel(
         Positive fraction of each label; default :math:`0.3\, j^{-a}`.
     imbalance : float, default=1.0
         Zipf exponent ``a`` of the default label frequencies.
-    label_correlation : float or array-like of shape (n_labels, n_labels), \
-            default=0.3
+    label_correlation : float or array-like of shape (n_labels, n_labels), default=0.3
         Latent label correlation, as in ``make_multimodal_multilabel``.
     informativeness : array-like or dict, default=None
         Clip-level class separation :math:`v_{mj}` of label ``j`` in

@@ -38,6 +38,10 @@ from ..utils._param_validation import (
 from ..utils._random import check_random_state_local
 from ..utils._tags import with_unknown_labels
 
+# step="auto": the paper's step=1 up to this many features, geometric above.
+_AUTO_MAX_LINEAR = 500
+_AUTO_FRACTION = 0.5
+
 
 def _fit_and_score(estimator, X, Y, train, test, features, scorer, fit_params):
     """Fit a clone of ``estimator`` on ``X[train][:, features]``, score on test."""
@@ -52,12 +56,14 @@ class RFRecursiveSelector(SelectorMixin, MetaEstimatorMixin, BaseEstimator):
 
     The fusion module of Pouyanfar et al. (2018), section III.C and
     Algorithm 1: the features are ranked **once** by the mean decrease in Gini
-    impurity of a random forest, then the lowest-ranked ``step`` features are
-    dropped at a time and every candidate size is scored by cross-validating
-    ``estimator`` (by default a label-powerset weighted SVM) on the
-    top-ranked features. The kept size is the one before the first decrease
-    of the score (``stopping="first_decrease"``, Algorithm 1) or the best
-    size along the path (``stopping="best"``).
+    impurity of a random forest, then the lowest-ranked features are dropped
+    round by round (one per round in the paper; by default, half of the
+    remaining ones above 500 features, see ``schedule``) and every candidate
+    size is scored by cross-validating ``estimator`` (by default a
+    label-powerset weighted SVM) on the top-ranked features. The kept size
+    is the one before the first decrease of the score
+    (``stopping="first_decrease"``, Algorithm 1) or the best size along the
+    path (``stopping="best"``).
 
     Unlike :class:`sklearn.feature_selection.RFECV`, which refits its ranking
     estimator after every step and in every fold, the ranking costs a single
@@ -77,9 +83,39 @@ class RFRecursiveSelector(SelectorMixin, MetaEstimatorMixin, BaseEstimator):
         ``RandomForestClassifier(n_estimators=100, n_jobs=n_jobs)``. If it
         has a ``random_state`` parameter left to ``None``, it is seeded from
         ``random_state``. It is cloned.
-    step : int or float, default=1
-        Number of features dropped per elimination step (int >= 1), or
-        fraction in (0, 1) of the number of input features (at least one).
+    step : int, float or "auto", default="auto"
+        How many features each elimination round drops. An int >= 1 drops
+        that many (``step=1`` is Algorithm 1). A float in (0, 1) is a
+        fraction, rounded down and at least one: of the number of input
+        features with ``schedule="linear"`` (as in
+        :class:`~sklearn.feature_selection.RFE`), of the features still
+        kept with ``schedule="geometric"``. ``"auto"`` resolves in ``fit``
+        (see ``schedule``) and is stored in ``step_``.
+
+        .. versionchanged:: 0.1.0
+           The default changed from ``1`` to ``"auto"`` (with
+           ``schedule="auto"``): identical results up to 500 features, the
+           geometric schedule above. Pass ``step=1`` for the paper's path
+           at every width.
+    schedule : {"auto", "linear", "geometric"}, default="auto"
+        How the candidate sizes shrink; stored, resolved, in ``schedule_``.
+
+        - ``"linear"``: sizes ``n, n - s, n - 2s, ...`` down to
+          ``min_features_to_select``, with ``s`` from ``step``
+          (``step="auto"`` means ``1``).
+        - ``"geometric"``: each round drops the fraction ``step`` of the
+          features still kept (``step="auto"`` means ``0.5``; an int
+          ``step`` is rejected), so the number of sizes grows with
+          :math:`\\log n` instead of :math:`n`; once ``step * k < 1`` the
+          rounds drop one feature, as in Algorithm 1. After the first size
+          (all features), the features of zero importance are dropped in
+          one round: the forest never split on them, so they tie at the
+          bottom of the ranking, where the order is only the column order.
+        - ``"auto"``: ``"geometric"`` when ``step="auto"`` and there are
+          more than 500 input features; ``"linear"`` otherwise, so an
+          explicit ``step`` keeps its linear meaning.
+
+        The stopping rule (``stopping``) is the same for every schedule.
     min_features_to_select : int, default=1
         Smallest size evaluated. Clipped to the number of features.
     stopping : {"first_decrease", "best"}, default="first_decrease"
@@ -131,16 +167,20 @@ class RFRecursiveSelector(SelectorMixin, MetaEstimatorMixin, BaseEstimator):
     ----------
     forest_ : estimator object
         The forest fitted on all of ``X``.
-    feature_importances_ : ndarray of shape (n_features_in_,)
+    feature_importances_ : ndarray of shape (`n_features_in_`,)
         Mean decrease in impurity of each feature (``forest_``).
-    ranking_ : ndarray of shape (n_features_in_,)
+    ranking_ : ndarray of shape (`n_features_in_`,)
         Rank of each feature by importance, 1 for the most important; ties
         are broken by column order. The kept features are exactly those with
         ``ranking_ <= n_features_``. (Unlike :class:`~sklearn.feature_selection.RFE`,
         the ranking is a full order, since it does not depend on the path.)
     n_features_ : int
         Number of kept features.
-    support_ : ndarray of shape (n_features_in_,), dtype=bool
+    step_ : int or float
+        The ``step`` used, ``"auto"`` resolved.
+    schedule_ : {"linear", "geometric"}
+        The ``schedule`` used, ``"auto"`` resolved.
+    support_ : ndarray of shape (`n_features_in_`,), dtype=bool
         Mask of the kept features.
     estimator_ : estimator object
         Clone of ``estimator`` fitted on the kept features of all of ``X``.
@@ -152,7 +192,7 @@ class RFRecursiveSelector(SelectorMixin, MetaEstimatorMixin, BaseEstimator):
         evaluated are absent.
     n_features_in_ : int
         Number of features seen during fit.
-    feature_names_in_ : ndarray of shape (n_features_in_,)
+    feature_names_in_ : ndarray of shape (`n_features_in_`,)
         Names of features seen during fit, when ``X`` has string column
         names. ``get_feature_names_out`` returns the kept ones, so modality
         prefixes such as ``"visual__f3"`` flow through a Pipeline.
@@ -186,12 +226,30 @@ class RFRecursiveSelector(SelectorMixin, MetaEstimatorMixin, BaseEstimator):
     to estimate generalisation.
 
     **Cost.** One forest fit, then ``n_folds`` fits of ``estimator`` per
-    evaluated size, plus the final refit. The (size, fold) fits stream
+    evaluated size, plus the final refit. With ``step=1`` the path has up to
+    ``n_features`` sizes, and ties continue the walk: on wide data, where
+    most features have zero importance and dropping them barely moves the
+    score, Algorithm 1 visits nearly every size (hours at 10,000 features).
+    The geometric schedule with fraction :math:`s` evaluates about
+    :math:`2 + \\log(s\\, n_{nz}) / (-\\log(1 - s)) + 1 / s` sizes,
+    :math:`n_{nz}` being the number of features of nonzero importance (13
+    sizes for :math:`s = 0.5` and :math:`n = 10^4, n_{nz} = 2700`), of
+    :math:`n + n_{nz} / s` features in all. The (size, fold) fits stream
     through ``n_jobs`` joblib workers in path order, so workers never wait
     for the slowest fold of a size; once the stopping rule has fired no new
     fit is started (at most the ``n_jobs - 1`` fits already running are
     wasted, and their scores are discarded so that the result does not
     depend on ``n_jobs``).
+
+    **Why ``step="auto"`` halves.** ``stopping="first_decrease"`` ends the
+    walk at the first size that scores below the size before it, and
+    cross-validated scores are noisy. Neighbouring sizes of a fine schedule
+    score almost alike, so a small fraction gives many chances for a dip of
+    noise to end the walk while most uninformative features are still kept;
+    halving compares clearly different sizes, about :math:`\\log_2 n` times.
+    To search more closely, combine a smaller fraction with
+    ``stopping="best"``, which walks the whole path
+    (``benchmarks/bench_rf_recursive.py --wide`` compares them).
 
     References
     ----------
@@ -221,7 +279,9 @@ class RFRecursiveSelector(SelectorMixin, MetaEstimatorMixin, BaseEstimator):
         "step": [
             Interval(Integral, 1, None, closed="left"),
             Interval(RealNotInt, 0, 1, closed="neither"),
+            StrOptions({"auto"}),
         ],
+        "schedule": [StrOptions({"auto", "linear", "geometric"})],
         "min_features_to_select": [Interval(Integral, 1, None, closed="left")],
         "stopping": [StrOptions({"first_decrease", "best"})],
         "patience": [Interval(Integral, 1, None, closed="left"), None],
@@ -238,7 +298,8 @@ class RFRecursiveSelector(SelectorMixin, MetaEstimatorMixin, BaseEstimator):
         estimator=None,
         *,
         forest=None,
-        step=1,
+        step="auto",
+        schedule="auto",
         min_features_to_select=1,
         stopping="first_decrease",
         patience=None,
@@ -252,6 +313,7 @@ class RFRecursiveSelector(SelectorMixin, MetaEstimatorMixin, BaseEstimator):
         self.estimator = estimator
         self.forest = forest
         self.step = step
+        self.schedule = schedule
         self.min_features_to_select = min_features_to_select
         self.stopping = stopping
         self.patience = patience
@@ -283,14 +345,25 @@ class RFRecursiveSelector(SelectorMixin, MetaEstimatorMixin, BaseEstimator):
             forest.set_fit_request(sample_weight=True)
         return forest
 
-    def _resolve_sizes(self, n_features):
-        """Integer step and smallest size (the types are checked by the constraints)."""
-        step = self.step
-        if isinstance(step, numbers.Integral):
+    def _resolve_schedule(self, n_features):
+        """``(schedule, step)`` with ``"auto"`` resolved."""
+        schedule, step = self.schedule, self.step
+        if schedule == "auto":
+            wide = isinstance(step, str) and n_features > _AUTO_MAX_LINEAR
+            schedule = "geometric" if wide else "linear"
+        if isinstance(step, str):  # "auto"
+            step = _AUTO_FRACTION if schedule == "geometric" else 1
+        elif isinstance(step, numbers.Integral):
+            if schedule == "geometric":
+                raise ValueError(
+                    "schedule='geometric' drops a fraction of the remaining "
+                    f"features: step must be a float in (0, 1) or 'auto'; got "
+                    f"step={step!r}."
+                )
             step = int(step)
         else:
-            step = max(1, int(step * n_features))
-        return step, min(int(self.min_features_to_select), n_features)
+            step = float(step)
+        return schedule, step
 
     def _get_scorer(self, estimator, multilabel):
         from ..metrics import get_scorer
@@ -325,6 +398,23 @@ class RFRecursiveSelector(SelectorMixin, MetaEstimatorMixin, BaseEstimator):
     def _sizes(n_features, step, min_features):
         sizes = list(range(n_features, min_features, -step))
         sizes.append(min_features)
+        return sizes
+
+    @staticmethod
+    def _geometric_sizes(n_features, fraction, min_features, n_nonzero):
+        """Sizes dropping ``fraction`` of the remaining features per round.
+
+        After all features, the ``n_features - n_nonzero`` features of zero
+        importance go in one round (if that drops more than the fraction).
+        """
+        sizes = [n_features]
+        k = n_features
+        while k > min_features:
+            smaller = k - max(1, int(fraction * k))
+            if k > n_nonzero:
+                smaller = min(smaller, n_nonzero)
+            k = max(smaller, min_features)
+            sizes.append(k)
         return sizes
 
     def _decide(self, scores):
@@ -440,7 +530,8 @@ class RFRecursiveSelector(SelectorMixin, MetaEstimatorMixin, BaseEstimator):
             sample_weight, fit_params
         )
         n_features = X.shape[1]
-        step, min_features = self._resolve_sizes(n_features)
+        schedule, step = self._resolve_schedule(n_features)
+        min_features = min(int(self.min_features_to_select), n_features)
         rng = check_random_state_local(self.random_state)
         estimator = self._get_estimator()
         scorer = self._get_scorer(estimator, multilabel)
@@ -472,7 +563,12 @@ class RFRecursiveSelector(SelectorMixin, MetaEstimatorMixin, BaseEstimator):
 
         splits = list(cv.split(X, Y))
         n_folds = len(splits)
-        sizes = self._sizes(n_features, step, min_features)
+        if schedule == "geometric":
+            n_nonzero = int(np.count_nonzero(importances > 0))
+            sizes = self._geometric_sizes(n_features, step, min_features, n_nonzero)
+        else:
+            linear_step = step if isinstance(step, int) else int(step * n_features)
+            sizes = self._sizes(n_features, max(1, linear_step), min_features)
 
         # The (size, fold) fits stream through the workers in path order; the
         # task generator stops yielding once the rule has stopped, so at most
@@ -526,6 +622,8 @@ class RFRecursiveSelector(SelectorMixin, MetaEstimatorMixin, BaseEstimator):
         self.feature_importances_ = importances
         self.ranking_ = ranking
         self.n_features_ = int(n_kept)
+        self.step_ = step
+        self.schedule_ = schedule
         self.support_ = support
         self.cv_results_ = {
             "n_features": evaluated[::-1].copy(),
@@ -594,7 +692,7 @@ class RFRecursiveSelector(SelectorMixin, MetaEstimatorMixin, BaseEstimator):
 
         Returns
         -------
-        X_r : {ndarray, sparse matrix, DataFrame} of shape (n_samples, n_features_)
+        X_r : {ndarray, sparse matrix, DataFrame} of shape (n_samples, `n_features_`)
             The kept columns of ``X``, in their original order.
         """
         check_is_fitted(self)

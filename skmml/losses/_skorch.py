@@ -345,8 +345,9 @@ class FitCriterionPriors(Callback):
 
     Parameters
     ----------
-    criterion_attrs : tuple of str, default=("criterion_",)
-        Net attributes holding the initialised criteria.
+    criterion_attrs : tuple of str, optional
+        Net attributes holding the initialised criteria; the default
+        ``("criterion_",)`` is the net's criterion.
 
     Examples
     --------
@@ -412,8 +413,9 @@ class SAdF1Scheduler(Callback):
         Linear or geometric schedule.
     beta_max : float or None, default=None
         Upper bound of ``beta``; None for no bound.
-    criterion_attrs : tuple of str, default=("criterion_",)
-        Net attributes holding the initialised criteria.
+    criterion_attrs : tuple of str, optional
+        Net attributes holding the initialised criteria; the default
+        ``("criterion_",)`` is the net's criterion.
 
     Notes
     -----

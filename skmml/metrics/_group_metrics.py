@@ -66,8 +66,7 @@ def group_macro_f1(
         Predicted binary indicator matrix (complete).
     group : {"head", "medium", "tail"}, default="tail"
         Group whose labels are averaged.
-    Y_train : {array-like, sparse matrix} of shape (n_train, n_labels), \
-            default=None
+    Y_train : {array-like, sparse matrix} of shape (n_train, n_labels), default=None
         Training labels from which the groups are computed with
         :func:`head_medium_tail_groups` (NaN entries are unknown and not
         counted). Exactly one of ``Y_train`` and ``label_groups`` is
@@ -158,8 +157,7 @@ def group_average_precision(
         (``decision_function`` or positive-class ``predict_proba``).
     group : {"head", "medium", "tail"}, default="tail"
         Group whose labels are averaged.
-    Y_train : {array-like, sparse matrix} of shape (n_train, n_labels), \
-            default=None
+    Y_train : {array-like, sparse matrix} of shape (n_train, n_labels), default=None
         Training labels from which the groups are computed (NaN entries are
         unknown and not counted). Exactly one of ``Y_train`` and
         ``label_groups`` is required.

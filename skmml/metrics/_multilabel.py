@@ -534,7 +534,7 @@ def example_f1(Y_true, Y_pred, *, sample_weight=None, zero_division=0.0):
 
 
 def per_label_f1(Y_true, Y_pred, *, sample_weight=None, zero_division=0.0):
-    """F1 score of each label.
+    r"""F1 score of each label.
 
     {params}
     Returns
@@ -545,6 +545,8 @@ def per_label_f1(Y_true, Y_pred, *, sample_weight=None, zero_division=0.0):
 
     Notes
     -----
+    The F1 score of label :math:`j`:
+
     .. math:: F1_j = \frac{2 TP_j}{2 TP_j + FP_j + FN_j}
 
     **Unknown labels.** :math:`TP_j, FP_j, FN_j` are counted on the rows

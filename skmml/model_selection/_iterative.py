@@ -543,7 +543,7 @@ class IterativeStratifiedKFold(BaseCrossValidator):
             Training data; only its number of rows is used (None skips the
             length check).
         y : array-like or sparse matrix of shape (n_samples, n_labels) or \
-(n_samples,)
+            (n_samples,)
             Binary label indicator matrix, or 1-D binary/multiclass labels.
             A 2-D ``y`` may contain NaN for unknown entries; the known
             positives and the unknown entries of every label are balanced

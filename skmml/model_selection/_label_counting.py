@@ -70,7 +70,7 @@ class LabelCountingClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimator
         ``classes_`` of the fitted estimator.
     n_features_in_ : int
         Number of features seen during fit (if the estimator exposes it).
-    feature_names_in_ : ndarray of shape (n_features_in_,)
+    feature_names_in_ : ndarray of shape (`n_features_in_`,)
         Names of features seen during fit (if the estimator exposes them).
 
     See Also

@@ -424,7 +424,7 @@ default="auto"
         1-D ``y`` or ``np.arange(n_labels)``.
     n_features_in_ : int
         Number of features seen in fit (when ``estimator_`` exposes it).
-    feature_names_in_ : ndarray of shape (n_features_in_,)
+    feature_names_in_ : ndarray of shape (`n_features_in_`,)
         Feature names seen in fit (when ``estimator_`` exposes them).
 
     See Also
@@ -845,7 +845,7 @@ None, default=5
         1-D ``y`` or ``np.arange(n_labels)``.
     n_features_in_ : int
         Number of features seen in fit (when ``estimator_`` exposes it).
-    feature_names_in_ : ndarray of shape (n_features_in_,)
+    feature_names_in_ : ndarray of shape (`n_features_in_`,)
         Feature names seen in fit (when ``estimator_`` exposes them).
 
     See Also

@@ -59,7 +59,7 @@ class PartialBinaryRelevance(BasePartialMultiLabel):
     n_features_in_ : int
         Number of features seen during fit (when the label models expose
         it).
-    feature_names_in_ : ndarray of shape (n_features_in_,)
+    feature_names_in_ : ndarray of shape (`n_features_in_`,)
         Names of the features seen during fit (when the label models
         expose them).
 

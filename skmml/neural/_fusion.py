@@ -96,7 +96,7 @@ def make_static_dense_pipeline(
     modalities : dict of str to list of int
         The modalities to use and their columns, e.g. a sub-dict of the
         ``modalities`` returned by
-        :func:`skmml.datasets._sequence.make_disaster_sequence_like`.
+        :func:`skmml.datasets.make_disaster_sequence_like`.
     n_timesteps : int
         Frames per sample.
     hidden_size : int, default=64

@@ -114,7 +114,7 @@ class MLSMOTE(BaseSampler):
         are label indices, or class labels for a 1-D target).
     n_features_in_ : int
         Number of features seen during ``fit_resample``.
-    feature_names_in_ : ndarray of shape (n_features_in_,)
+    feature_names_in_ : ndarray of shape (`n_features_in_`,)
         Names of features seen during ``fit_resample``, when ``X`` is a
         DataFrame with string column names.
 

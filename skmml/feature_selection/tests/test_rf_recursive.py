@@ -134,6 +134,162 @@ def test_step_and_min_features_path(step, min_features, sizes):
     np.testing.assert_array_equal(sel.cv_results_["n_features"], sizes)
 
 
+def _wide_selector(importances, table=None, **params):
+    """Selector on len(importances) columns; every size scores 0.5 by default."""
+    n = len(importances)
+    table = dict.fromkeys(range(1, n + 1), 0.5) if table is None else table
+    params = {"cv": KFold(2), "scoring": score_table(table), **params}
+    X = np.tile(np.arange(10.0)[:, None], (1, n))
+    sel = RFRecursiveSelector(
+        CountFeatures(), forest=FixedImportances(importances), **params
+    )
+    return sel, X
+
+
+@pytest.mark.parametrize(
+    "n_features, step, min_features, sizes",
+    [
+        # int(step * k) features dropped, at least one, down to min_features
+        (10, 0.5, 1, [10, 5, 3, 2, 1]),
+        (6, 0.5, 1, [6, 3, 2, 1]),
+        (20, 0.25, 1, [20, 15, 12, 9, 7, 6, 5, 4, 3, 2, 1]),
+        (20, 0.25, 8, [20, 15, 12, 9, 8]),
+        (6, 0.1, 1, [6, 5, 4, 3, 2, 1]),  # 0.1 * 6 < 1: one at a time
+        (6, 0.5, 10, [6]),
+    ],
+)
+def test_geometric_path_by_hand(n_features, step, min_features, sizes):
+    importances = np.linspace(1.0, 0.5, n_features)  # all nonzero
+    sel, X = _wide_selector(
+        importances,
+        step=step,
+        schedule="geometric",
+        min_features_to_select=min_features,
+    )
+    sel.fit(X, Y6)
+    assert sel.schedule_ == "geometric" and sel.step_ == step
+    np.testing.assert_array_equal(sel.cv_results_["n_features"], sizes[::-1])
+
+
+@pytest.mark.parametrize(
+    "step, min_features, sizes",
+    [
+        # 10 features, 4 of zero importance: 10 -> 6 in one round
+        (0.1, 1, [10, 6, 5, 4, 3, 2, 1]),
+        (0.5, 1, [10, 5, 3, 2, 1]),  # halving drops more than the zeros
+        (0.1, 8, [10, 8]),  # never below min_features_to_select
+    ],
+)
+def test_geometric_drops_zero_importances_in_one_round(step, min_features, sizes):
+    importances = [0.2, 0.0, 0.1, 0.3, 0.0, 0.1, 0.0, 0.2, 0.0, 0.1]
+    sel, X = _wide_selector(
+        importances,
+        step=step,
+        schedule="geometric",
+        min_features_to_select=min_features,
+    )
+    sel.fit(X, Y6)
+    np.testing.assert_array_equal(sel.cv_results_["n_features"], sizes[::-1])
+    if sizes[1] == 6:
+        # the size after all features keeps exactly the nonzero ones
+        assert sel.ranking_[np.flatnonzero(importances)].max() == 6
+
+
+def test_geometric_keeps_the_stopping_rules():
+    # sizes 6, 3, 2, 1 (halving) scored by TABLE: 0.5, 0.65, 0.9, 0.1
+    sel = make_selector(TABLE, step=0.5, schedule="geometric").fit(X6, Y6)
+    assert sel.n_features_ == 2  # first decrease at size 1
+    np.testing.assert_array_equal(sel.cv_results_["n_features"], [1, 2, 3, 6])
+    table = {6: 0.5, 5: 0.6, 4: 0.7, 3: 0.4, 2: 0.9, 1: 0.1}
+    sel = make_selector(table, step=0.5, schedule="geometric").fit(X6, Y6)
+    assert sel.n_features_ == 6  # 3 scores below 6: stop, keep 6
+    np.testing.assert_array_equal(sel.cv_results_["n_features"], [3, 6])
+    # ties continue the walk
+    sel = make_selector(
+        dict.fromkeys(range(1, 7), 0.5), step=0.5, schedule="geometric"
+    ).fit(X6, Y6)
+    assert sel.n_features_ == 1
+    # "best" over the geometric path, with patience
+    sel = make_selector(table, step=0.5, schedule="geometric", stopping="best")
+    assert sel.fit(X6, Y6).n_features_ == 2
+    sel.set_params(patience=1).fit(X6, Y6)
+    assert sel.n_features_ == 6
+    np.testing.assert_array_equal(sel.cv_results_["n_features"], [3, 6])
+
+
+def test_auto_is_step_1_up_to_500_features():
+    # the default resolves to Algorithm 1's step=1: identical results
+    default = make_selector(TABLE).fit(X6, Y6)
+    paper = make_selector(TABLE, step=1, schedule="linear").fit(X6, Y6)
+    assert (default.step_, default.schedule_) == (1, "linear")
+    assert default.n_features_ == paper.n_features_ == 4
+    for key, value in paper.cv_results_.items():
+        np.testing.assert_array_equal(default.cv_results_[key], value)
+    sel, X = _wide_selector(np.linspace(1.0, 0.5, 500), min_features_to_select=496)
+    sel.fit(X, Y6)
+    assert (sel.step_, sel.schedule_) == (1, "linear")
+    np.testing.assert_array_equal(
+        sel.cv_results_["n_features"], [496, 497, 498, 499, 500]
+    )
+
+
+def test_auto_is_geometric_halving_above_500_features():
+    importances = np.linspace(1.0, 0.5, 501)
+    importances[-400:] = 0.0  # 101 nonzero
+    sel, X = _wide_selector(importances)
+    sel.fit(X, Y6)
+    assert (sel.step_, sel.schedule_) == (0.5, "geometric")
+    sizes = [501, 101, 51, 26, 13, 7, 4, 2, 1]
+    np.testing.assert_array_equal(sel.cv_results_["n_features"], sizes[::-1])
+    # an explicit step keeps its linear meaning under schedule="auto"
+    sel.set_params(step=100).fit(X, Y6)
+    assert sel.schedule_ == "linear"
+    np.testing.assert_array_equal(
+        sel.cv_results_["n_features"], [1, 101, 201, 301, 401, 501]
+    )
+    sel.set_params(step=0.5).fit(X, Y6)
+    np.testing.assert_array_equal(sel.cv_results_["n_features"], [1, 251, 501])
+    # step="auto" with an explicit schedule
+    sel.set_params(step="auto", schedule="linear", min_features_to_select=499)
+    sel.fit(X, Y6)
+    assert sel.step_ == 1
+    np.testing.assert_array_equal(sel.cv_results_["n_features"], [499, 500, 501])
+    sel, X = _wide_selector(np.linspace(1.0, 0.5, 10), schedule="geometric")
+    sel.fit(X, Y6)
+    assert sel.step_ == 0.5
+    np.testing.assert_array_equal(sel.cv_results_["n_features"], [1, 2, 3, 5, 10])
+
+
+def test_geometric_with_partial_y_drop_rows():
+    X, Y = make_multilabel_classification(
+        n_samples=90, n_features=12, n_classes=3, random_state=0
+    )
+    Y_part = Y.astype(float)
+    Y_part[::7, 0] = np.nan
+    keep = ~np.isnan(Y_part).any(axis=1)
+    params = dict(
+        estimator=OneVsRestClassifier(LogisticRegression(solver="liblinear")),
+        forest=RandomForestClassifier(n_estimators=5),
+        step=0.3,
+        schedule="geometric",
+        stopping="best",
+        cv=3,
+        random_state=0,
+    )
+    with pytest.raises(ValueError, match="contains NaN"):
+        RFRecursiveSelector(**params).fit(X, Y_part)
+    sel = RFRecursiveSelector(unknown="drop_rows", **params).fit(X, Y_part)
+    ref = RFRecursiveSelector(**params).fit(X[keep], Y[keep])
+    np.testing.assert_array_equal(sel.support_, ref.support_)
+    np.testing.assert_array_equal(
+        sel.cv_results_["n_features"], ref.cv_results_["n_features"]
+    )
+    np.testing.assert_allclose(
+        sel.cv_results_["mean_test_score"], ref.cv_results_["mean_test_score"]
+    )
+    assert sel.transform(X).shape == (90, sel.n_features_)
+
+
 @pytest.mark.parametrize("stopping", ["first_decrease", "best"])
 def test_parallel_result_equals_sequential(stopping):
     # Fits stream in path order; with several workers, fits of sizes past the
@@ -321,6 +477,8 @@ def test_verbose_reports_progress(capsys):
         ({"step": 0}, "'step' parameter of RFRecursiveSelector"),
         ({"step": 1.5}, "'step' parameter"),
         ({"step": "1"}, "'step' parameter"),
+        ({"schedule": "log"}, "'schedule' parameter"),
+        ({"schedule": "geometric", "step": 2}, r"float in \(0, 1\) or 'auto'"),
         ({"min_features_to_select": 0}, "'min_features_to_select' parameter"),
         ({"stopping": "worst"}, "'stopping' parameter"),
         ({"patience": 0}, "'patience' parameter"),
