@@ -346,6 +346,9 @@ class BaseNeuralEstimator(BaseEstimator):
             routed["dataset"] = _RowBatchDataset
             routed["iterator_train__collate_fn"] = _collate_row_batch
             routed["iterator_valid__collate_fn"] = _collate_row_batch
+            if torch.device(self.device).type == "cuda":
+                # copy the arrays to the GPU once instead of every batch
+                routed.setdefault("dataset__device", self.device)
         callbacks = [
             *copy.deepcopy(self.callbacks or []),
             ("fit_criterion_priors", FitCriterionPriors()),
@@ -869,16 +872,72 @@ class _RowBatchDataset(Dataset):
     batch (same order as row-wise fetching); indexing the arrays once
     replaces ``batch_size`` row lookups and the row-wise collation. Use with
     :func:`_collate_row_batch`.
+
+    With a ``device`` (the estimators pass their CUDA device), the NumPy
+    arrays of ``X`` and ``y`` are copied there as tensors at the first batch
+    (after the callbacks of the first epoch's start, which may rescale the
+    loss weights) and every batch is indexed there: one small copy of the
+    indices per batch instead of the batch itself. Arrays larger than a
+    quarter of the device's free memory stay on the host. ``X`` and ``y``
+    themselves are not modified.
     """
 
+    def __init__(self, X, y=None, length=None, device=None):
+        super().__init__(X, y=y, length=length)
+        self.device = device
+        self._on_device = None
+
     def __getitems__(self, indices):
+        if self.device is not None:
+            if self._on_device is None:
+                self._on_device = _to_device((self.X, self.y), self.device)
+            X, y = self._on_device
+        else:
+            X, y = self.X, self.y
         indices = np.asarray(indices, dtype=np.intp)
-        X = _take_rows(self.X, indices, self.X_indexing)
-        if self.y is None:  # skorch's placeholder target, one per row
+        X = _take_rows(X, indices, self.X_indexing)
+        if y is None:  # skorch's placeholder target, one per row
             y = torch.zeros(len(indices), 1)
         else:
-            y = _take_rows(self.y, indices, self.y_indexing)
+            y = _take_rows(y, indices, self.y_indexing)
         return [_RowBatch(X, y)]
+
+
+def _to_device(data, device):
+    """NumPy arrays in ``data`` (tuples, dicts) as tensors on ``device``.
+
+    Everything stays as it is when the arrays would take more than a quarter
+    of the free memory of a CUDA device.
+    """
+    arrays = []
+
+    def collect(value):
+        if isinstance(value, np.ndarray):
+            arrays.append(value)
+        elif isinstance(value, (tuple, list)):
+            for item in value:
+                collect(item)
+        elif isinstance(value, Mapping):
+            for item in value.values():
+                collect(item)
+
+    collect(data)
+    device = torch.device(device)
+    if device.type == "cuda":
+        free, _ = torch.cuda.mem_get_info(device)
+        if sum(a.nbytes for a in arrays) > free // 4:
+            return data
+
+    def convert(value):
+        if isinstance(value, np.ndarray) and value.dtype != object:
+            return torch.as_tensor(value, device=device)
+        if isinstance(value, tuple):
+            return tuple(convert(item) for item in value)
+        if isinstance(value, Mapping):
+            return {key: convert(item) for key, item in value.items()}
+        return value
+
+    return convert(data)
 
 
 def _take_rows(data, indices, indexing):
@@ -886,6 +945,8 @@ def _take_rows(data, indices, indexing):
     # Python list and scikit-learn's safe indexing
     if isinstance(data, np.ndarray):
         return data[indices]
+    if isinstance(data, torch.Tensor):
+        return data[torch.from_numpy(indices).to(data.device)]
     if isinstance(data, Mapping):
         return {key: _take_rows(value, indices, None) for key, value in data.items()}
     return multi_indexing(data, indices, indexing)

@@ -82,7 +82,7 @@ def _dense(hidden_size, max_iter, random_state):
 
 
 def make_static_dense_pipeline(
-    modalities, n_timesteps, *, hidden_size=64, max_iter=300, random_state=None
+    modalities, n_timesteps, *, hidden_size=64, max_iter=3000, random_state=None
 ):
     """Static baseline: frame-averaged features of some modalities, one dense layer.
 
@@ -101,8 +101,13 @@ def make_static_dense_pipeline(
         Frames per sample.
     hidden_size : int, default=64
         Width of the dense layer.
-    max_iter : int, default=300
-        Training epochs of the dense layer.
+    max_iter : int, default=3000
+        Most training epochs of the dense layer (it stops earlier once its
+        loss stops improving, scikit-learn's ``tol``/``n_iter_no_change``).
+
+        .. versionchanged:: 0.1.0
+           Raised from 300, which stopped before convergence (with a
+           ``ConvergenceWarning``) on the clip data of the README tour.
     random_state : int or None, default=None
         Seed of the dense layer.
 
@@ -173,7 +178,7 @@ def make_late_fusion_pipeline(
     *,
     encoder=None,
     hidden_size=64,
-    max_iter=300,
+    max_iter=3000,
     random_state=None,
 ):
     """Late fusion: temporal features per modality concatenated, then dense.

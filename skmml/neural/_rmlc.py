@@ -61,6 +61,20 @@ class RMLCClassifier(NeuralClassifierMixin, ClassifierMixin, BaseNeuralEstimator
     use_label_correlation : bool, default=True
         If False drop ``Z^{t-1} S`` from eq. 4: the paper's RMLC_NS ablation,
         which predicts ``sigmoid(f_spec^M)``.
+    peephole : {"full", "diagonal"}, default="full"
+        Peephole connections of the LSTM cell (eq. 2): ``"full"`` ``h x h``
+        matrices as written in the paper, or ``"diagonal"`` (one weight per
+        unit, the usual peephole LSTM; fewer parameters, not the paper's
+        model).
+    cuda_graphs : bool, default=False
+        On a CUDA ``device``, replay the recurrence of each training batch
+        as captured CUDA graphs (one forward and one backward graph per
+        batch shape) instead of about a hundred small kernel launches: the
+        same computation, several times faster at small batches. If the
+        capture fails, a warning is issued and training runs without them.
+        No effect on the CPU. Off by default until it has been checked on
+        a GPU (``benchmarks/gpu_check.sh``; only a CPU stand-in of the
+        capture is tested so far).
     reg_lambda : float, default=1e-4
         ``lambda`` of eq. 6, the weight of ``sum_t ||U^t||^2``. See Notes for
         its scale.
@@ -187,6 +201,14 @@ class RMLCClassifier(NeuralClassifierMixin, ClassifierMixin, BaseNeuralEstimator
     the highest score (binary: probability ``>= threshold``) and
     ``predict_proba`` the sigmoid outputs normalised to sum to one.
 
+    Speed: the recurrence of a batch is one autograd node with a
+    hand-written backward pass. On a CUDA ``device`` the training arrays are
+    copied to the GPU once (when they take less than a quarter of its free
+    memory) and each batch replays CUDA graphs of the recurrence
+    (``cuda_graphs``). ``batch_size`` keeps the paper's 64 on every device:
+    a larger batch runs faster on a GPU but makes fewer updates per epoch,
+    so it is left to the user.
+
     """
         + ABSENT_LABEL_DOC
         + """
@@ -238,6 +260,8 @@ class RMLCClassifier(NeuralClassifierMixin, ClassifierMixin, BaseNeuralEstimator
         "hidden_size": [Interval(Integral, 1, None, closed="left")],
         "use_label_correlation": ["boolean"],
         "reg_lambda": [Interval(Real, 0, np.inf, closed="left")],
+        "peephole": [StrOptions({"full", "diagonal"})],
+        "cuda_graphs": ["boolean"],
     }
     _net_class = RMLCNet
     _fused_adam = True
@@ -250,6 +274,8 @@ class RMLCClassifier(NeuralClassifierMixin, ClassifierMixin, BaseNeuralEstimator
         hidden_size=64,
         use_label_correlation=True,
         reg_lambda=1e-4,
+        peephole="full",
+        cuda_graphs=False,
         criterion=WeightedBCELoss,
         missing_labels="ignore",
         optimizer=torch.optim.Adam,
@@ -283,6 +309,8 @@ class RMLCClassifier(NeuralClassifierMixin, ClassifierMixin, BaseNeuralEstimator
             "n_labels": n_outputs,
             "hidden_size": self.hidden_size,
             "use_label_correlation": self.use_label_correlation,
+            "peephole": self.peephole,
+            "cuda_graphs": self.cuda_graphs,
         }
 
     def _net_params(self):

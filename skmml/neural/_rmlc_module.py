@@ -4,10 +4,14 @@ The module follows Zhang et al., "Rethinking Modal-oriented Label Correlations
 for Multi-modal Multi-label Learning" (eq. 1-6, Algorithm 1).
 """
 
+import warnings
+
+import numpy as np
 import torch
 from skorch import NeuralNet
 from torch import nn
 from torch.autograd.function import once_differentiable
+from torch.nn import functional as F
 
 from ..losses import LossWeightsMixin, WeightedBCELoss, pop_loss_weights
 
@@ -34,6 +38,19 @@ class RMLCModule(nn.Module):
         If False the term ``Z^{t-1} S`` is dropped from eq. 4 and ``S`` does
         not exist: the paper's RMLC_NS ablation, whose prediction is
         ``sigmoid(f_spec^M)``.
+    peephole : {"full", "diagonal"}, default="full"
+        ``"full"``: the peephole blocks of eq. 2 are ``h x h`` matrices, as
+        written in the paper. ``"diagonal"``: they are diagonal (one weight
+        per unit, the peephole LSTM of Gers and Schmidhuber), so the gates
+        see ``p * c`` elementwise; a smaller model, not the paper's.
+    cuda_graphs : bool, default=False
+        On a CUDA device, run the steps of each training batch as two
+        captured CUDA graphs (forward and backward, one pair per batch
+        shape) instead of about a hundred kernel launches. Same kernels and
+        results as without; if the capture fails the module warns once and
+        runs eagerly. Ignored on the CPU, for inputs that need a gradient
+        and without autograd (prediction). Off by default until it has been
+        checked on a GPU.
 
     Attributes
     ----------
@@ -44,10 +61,14 @@ class RMLCModule(nn.Module):
         in eq. 2 (see :meth:`full_input_weight`).
     recurrent : torch.nn.Linear
         The ``h^{t-1}`` block of the four gates, with the gate biases.
-    peephole_if : torch.nn.Linear
-        The ``c^{t-1}`` block of the input and forget gates.
-    peephole_o : torch.nn.Linear
-        The ``c^t`` block of the output gate.
+    peephole_if : torch.nn.Module
+        The ``c^{t-1}`` block of the input and forget gates: a
+        :class:`torch.nn.Linear` whose ``weight`` has shape ``(2h, h)``, or
+        with ``peephole="diagonal"`` a module whose ``weight`` has shape
+        ``(2h,)``.
+    peephole_o : torch.nn.Module
+        The ``c^t`` block of the output gate (``weight`` of shape ``(h, h)``,
+        or ``(h,)``).
     dense : torch.nn.ModuleList of torch.nn.Linear
         ``dense[t]`` holds ``U^{t+1}`` (shape ``(L, (t+1) h)``) and ``b^{t+1}``.
     label_correlation : torch.nn.Parameter of shape (L, L) or None
@@ -70,12 +91,16 @@ class RMLCModule(nn.Module):
         h^t = o^t * tanh(c^t)
 
     The peephole blocks are full ``h x h`` matrices, as written in the
-    paper. The initial states ``h^0, c^0`` and ``Z^0`` are zero.
+    paper (diagonal with ``peephole="diagonal"``). The initial states
+    ``h^0, c^0`` and ``Z^0`` are zero.
 
     The steps run as one autograd node with a hand-written backward pass
     (back-propagation through the ``M`` steps, checked against autograd in
     the tests), which makes a training epoch faster than with about 60
     small autograd nodes per batch; second derivatives are not supported.
+    The products that do not depend on the step order (the weight
+    gradients of the biases, the peepholes and the output gate) are summed
+    over the steps in one product each.
 
     :meth:`forward` returns logits: the prediction of step ``t`` is
     ``F^t = sigmoid(logits^t)`` with
@@ -93,20 +118,37 @@ class RMLCModule(nn.Module):
     """
 
     def __init__(
-        self, modality_sizes, n_labels, *, hidden_size=64, use_label_correlation=True
+        self,
+        modality_sizes,
+        n_labels,
+        *,
+        hidden_size=64,
+        use_label_correlation=True,
+        peephole="full",
+        cuda_graphs=False,
     ):
         super().__init__()
+        if peephole not in ("full", "diagonal"):
+            raise ValueError(
+                f'peephole must be "full" or "diagonal"; got {peephole!r}.'
+            )
         self.modality_sizes = [int(d) for d in modality_sizes]
         self.n_labels = int(n_labels)
         self.hidden_size = int(hidden_size)
         self.use_label_correlation = bool(use_label_correlation)
+        self.peephole = peephole
+        self.cuda_graphs = bool(cuda_graphs)
         h = self.hidden_size
         self.input_weights = nn.ModuleList(
             nn.Linear(d, 4 * h, bias=False) for d in self.modality_sizes
         )
         self.recurrent = nn.Linear(h, 4 * h)
-        self.peephole_if = nn.Linear(h, 2 * h, bias=False)
-        self.peephole_o = nn.Linear(h, h, bias=False)
+        if peephole == "diagonal":
+            self.peephole_if = _DiagonalPeephole(h, 2 * h)
+            self.peephole_o = _DiagonalPeephole(h, h)
+        else:
+            self.peephole_if = nn.Linear(h, 2 * h, bias=False)
+            self.peephole_o = nn.Linear(h, h, bias=False)
         self.dense = nn.ModuleList(
             nn.Linear((t + 1) * h, self.n_labels)
             for t in range(len(self.modality_sizes))
@@ -117,6 +159,7 @@ class RMLCModule(nn.Module):
             )
         else:
             self.register_parameter("label_correlation", None)
+        self._step_graphs = _StepGraphs()
 
     def full_input_weight(self):
         """Return the ``x`` block of eq. 2 as one ``(4h, sum d_m)`` matrix.
@@ -145,9 +188,7 @@ class RMLCModule(nn.Module):
         step_logits : torch.Tensor of shape (n_samples, n_modalities, n_labels)
             Logits of every step; the loss of eq. 5-6 sums over them.
         """
-        step_logits = _RMLCSteps.apply(
-            self.modality_sizes,
-            X,
+        params = (
             self.recurrent.bias,
             self.recurrent.weight,
             self.peephole_if.weight,
@@ -157,15 +198,242 @@ class RMLCModule(nn.Module):
             *(lin.weight for lin in self.dense),
             *(lin.bias for lin in self.dense),
         )
+        graphs = None
+        if (
+            self.cuda_graphs
+            and torch.is_grad_enabled()
+            and not X.requires_grad
+            and _graphable(X)
+        ):
+            graphs = self._step_graphs
+        step_logits = _RMLCSteps.apply(
+            self.modality_sizes, self.peephole == "diagonal", graphs, X, *params
+        )
         return step_logits[:, -1], step_logits
 
     def dense_penalty(self):
         """Return ``sum_t ||U^t||_2^2`` (squared Frobenius norms, eq. 6)."""
-        return torch.cat([lin.weight.reshape(-1) for lin in self.dense]).square().sum()
+        return _SquaredNorm.apply(*(lin.weight for lin in self.dense))
+
+    def __getstate__(self):
+        # captured CUDA graphs are neither picklable nor copyable
+        state = self.__dict__.copy()
+        state["_step_graphs"] = _StepGraphs()
+        return state
+
+    def __setstate__(self, state):
+        super().__setstate__(state)
+        if "_step_graphs" not in self.__dict__:
+            self._step_graphs = _StepGraphs()
+        if "peephole" not in self.__dict__:  # pickled before the option
+            self.peephole = "full"
+            self.cuda_graphs = False
+
+
+class _DiagonalPeephole(nn.Module):
+    """Diagonal peephole block of :class:`RMLCModule` (``peephole="diagonal"``).
+
+    Holds ``weight`` of shape ``(out_features,)``: each of the
+    ``out_features / in_features`` gates sees ``weight * c`` elementwise
+    instead of a full matrix product ``W c``. Initialised like
+    :class:`torch.nn.Linear` (uniform in ``[-1/sqrt(h), 1/sqrt(h)]``).
+
+    Parameters
+    ----------
+    in_features : int
+        Width ``h`` of the cell state.
+    out_features : int
+        ``h`` times the number of gates fed (2 for the input and forget
+        gates, 1 for the output gate).
+    """
+
+    def __init__(self, in_features, out_features):
+        super().__init__()
+        self.in_features = int(in_features)
+        self.out_features = int(out_features)
+        bound = 1.0 / np.sqrt(self.in_features)
+        self.weight = nn.Parameter(
+            torch.empty(self.out_features).uniform_(-bound, bound)
+        )
+
+    def forward(self, c):
+        """``weight * c`` for each gate, side by side."""
+        gates = self.out_features // self.in_features
+        return (c.unsqueeze(-2) * self.weight.view(gates, -1)).flatten(-2)
 
 
 _sigmoid_backward = torch.ops.aten.sigmoid_backward  # grad * y * (1 - y)
 _tanh_backward = torch.ops.aten.tanh_backward  # grad * (1 - y ** 2)
+_sigmoid_backward_out = torch.ops.aten.sigmoid_backward.grad_input
+_tanh_backward_out = torch.ops.aten.tanh_backward.grad_input
+
+
+def _steps_forward(sizes, diagonal, X, b, w_h, w_if, w_o, s_mat, w_x, u, b_u):
+    """Eq. 1-4 over the ``M`` steps: ``(logits, state)`` for the backward pass.
+
+    Every step writes into buffers allocated once (gate activations, cell
+    states, ``H``, logits), so a step is about a dozen kernels, no copies.
+    """
+    m = len(sizes)
+    n, h = X.shape[0], w_h.shape[1]
+    n_labels = b_u[0].shape[0]
+    gates = X.new_empty(m, n, 4 * h)  # activations i, f, g, o of each step
+    cells = X.new_empty(m, n, h)  # c^t
+    tanh_cells = X.new_empty(m, n, h)
+    H = X.new_empty(n, m * h)  # H^M = [h^1, ..., h^M]
+    logits = X.new_empty(n, m, n_labels)
+    with_s = s_mat is not None and m > 1
+    Z = X.new_empty(n, m - 1, n_labels) if with_s else None  # Z^1..Z^{M-1}
+    h_steps, out_steps = H.split(h, dim=1), logits.unbind(1)
+    z_steps = Z.unbind(1) if with_s else None
+    w_h_t = w_h.t()
+    if diagonal:
+        w_if = w_if.view(2, h)
+    else:
+        w_if, w_o = w_if.t(), w_o.t()
+    c_prev = None
+    for t, (x_t, w_t, a, c, tanh_c) in enumerate(
+        zip(
+            X.split(sizes, dim=1),
+            w_x,
+            gates.unbind(0),
+            cells.unbind(0),
+            tanh_cells.unbind(0),
+            strict=True,
+        )
+    ):
+        i, f, g, o = a.split(h, dim=1)
+        if t == 0:
+            # h^0 = c^0 = 0: no W h^0, no peephole on c^0, f^1 c^0 = 0
+            w_i, _, w_go = w_t.split((h, h, 2 * h))
+            b_i, _, b_go = b.split((h, h, 2 * h))
+            torch.addmm(b_i, x_t, w_i.t(), out=i)
+            torch.addmm(b_go, x_t, w_go.t(), out=a[:, 2 * h :])
+            torch.mul(i.sigmoid_(), g.tanh_(), out=c)
+        else:
+            # eq. 2: W [X^t, h^{t-1}, c^{t-1}] + b, X^t zero off modality t
+            torch.addmm(b, x_t, w_t.t(), out=a)
+            a.addmm_(h_steps[t - 1], w_h_t)
+            a_if = a[:, : 2 * h]
+            if diagonal:
+                a_if.view(n, 2, h).addcmul_(c_prev.unsqueeze(1), w_if)
+            else:
+                a_if.addmm_(c_prev, w_if)
+            a_if.sigmoid_()
+            torch.mul(i, g.tanh_(), out=c)
+            c.addcmul_(f, c_prev)  # f c^{t-1} + i g
+        if diagonal:  # peephole on c^t
+            o.addcmul_(c, w_o)
+        else:
+            o.addmm_(c, w_o)
+        torch.mul(o.sigmoid_(), torch.tanh(c, out=tanh_c), out=h_steps[t])
+        # eq. 3-4: U^t H^t + b^t + Z^{t-1} S, with Z^{t-1} = F^{t-1}
+        torch.addmm(b_u[t], H[:, : (t + 1) * h], u[t].t(), out=out_steps[t])
+        if with_s and t > 0:
+            z = torch.sigmoid(out_steps[t - 1], out=z_steps[t - 1])
+            out_steps[t].addmm_(z, s_mat)
+        c_prev = c
+    return logits, (gates, cells, tanh_cells, H, Z)
+
+
+def _steps_backward(
+    sizes, diagonal, X, w_h, w_if, w_o, s_mat, w_x, u, state, d_logits, need_dX
+):
+    """Back-propagation through the ``M`` steps of :func:`_steps_forward`.
+
+    Returns the gradients in the order of ``_RMLCSteps.forward``'s inputs
+    ``X, b, w_h, w_if, w_o, s_mat, *w_x, *u, *b_u``.
+    """
+    gates, cells, tanh_cells, H, Z = state
+    m = len(sizes)
+    n, h = X.shape[0], w_h.shape[1]
+    n_labels = d_logits.shape[2]
+    # eq. 4 backwards: logits^t feeds logits^{t+1} through sigmoid and S
+    d_logits = d_logits.clone(memory_format=torch.contiguous_format)
+    d_out = d_logits.unbind(1)
+    d_u = [None] * m
+    d_H = torch.mm(d_out[m - 1], u[m - 1])  # (n, M h)
+    s_t = None if Z is None else s_mat.t()
+    for t in range(m - 1, -1, -1):
+        if Z is not None and t > 0:
+            d_out[t - 1].add_(_sigmoid_backward(d_out[t].mm(s_t), Z[:, t - 1]))
+        d_u[t] = d_out[t].t().mm(H[:, : (t + 1) * h])
+        if t < m - 1:
+            d_H[:, : (t + 1) * h].addmm_(d_out[t], u[t])
+    d_bu = d_logits.sum(0).unbind(0)
+    d_s = None
+    if s_mat is not None:
+        if Z is None:
+            d_s = torch.zeros_like(s_mat)
+        else:  # sum_t (Z^{t-1})^T d logits^t in one product
+            d_next = d_logits[:, 1:].reshape(-1, n_labels)
+            d_s = Z.view(-1, n_labels).t().mm(d_next)
+    # eq. 2 backwards through the steps; d_H gets d h^{t-1} from step t
+    d_gates = X.new_empty(m, n, 4 * h)  # pre-activation gradients of each step
+    d_wh = torch.zeros_like(w_h) if m > 1 else None
+    if diagonal:
+        w_if = w_if.view(2, h)
+    d_wx, d_X = [None] * m, [None] * m
+    blocks, act_steps = X.split(sizes, dim=1), gates.unbind(0)
+    cell_steps, h_steps = cells.unbind(0), H.split(h, dim=1)
+    d_h_steps, d_steps = d_H.split(h, dim=1), d_gates.unbind(0)
+    d_c = None  # d c^t from step t + 1
+    for t in range(m - 1, -1, -1):
+        i, f, g, o = act_steps[t].split(h, dim=1)
+        d_a = d_steps[t]
+        d_i, d_f, d_g, d_o = d_a.split(h, dim=1)
+        d_ht, tanh_c = d_h_steps[t], tanh_cells[t]
+        _sigmoid_backward_out(d_ht * tanh_c, o, grad_input=d_o)
+        d_ct = _tanh_backward(d_ht * o, tanh_c)
+        if diagonal:
+            d_ct.addcmul_(d_o, w_o)
+        else:
+            d_ct.addmm_(d_o, w_o)
+        if d_c is not None:
+            d_ct += d_c
+        _sigmoid_backward_out(d_ct * g, i, grad_input=d_i)
+        _tanh_backward_out(d_ct * i, g, grad_input=d_g)
+        x_t = blocks[t]
+        if t == 0:
+            # f^1 multiplies c^0 = 0: its rows of W_f get no gradient
+            d_f.zero_()
+            d_wx[0] = d_w = x_t.new_empty(4 * h, x_t.shape[1])
+            w_i, w_f, w_go = d_w.split((h, h, 2 * h))
+            torch.mm(d_i.t(), x_t, out=w_i)
+            w_f.zero_()
+            torch.mm(d_a[:, 2 * h :].t(), x_t, out=w_go)
+        else:
+            c_prev = cell_steps[t - 1]
+            _sigmoid_backward_out(d_ct * c_prev, f, grad_input=d_f)
+            d_wx[t] = d_a.t().mm(x_t)
+        if need_dX:
+            d_X[t] = d_a.mm(w_x[t])
+        if t > 0:
+            d_if = d_a[:, : 2 * h]
+            d_c = d_ct * f
+            if diagonal:
+                d_c.addcmul_(d_i, w_if[0]).addcmul_(d_f, w_if[1])
+            else:
+                d_c.addmm_(d_if, w_if)
+            d_wh.addmm_(d_a.t(), h_steps[t - 1])
+            d_h_steps[t - 1].addmm_(d_a, w_h)
+    # the gradients of b, W_o and W_if summed over the steps in one go
+    d_b = d_gates.sum((0, 1))
+    d_o = d_gates[:, :, 3 * h :].reshape(m * n, h)
+    if diagonal:
+        d_wo = (d_o * cells.view(m * n, h)).sum(0)
+    else:
+        d_wo = d_o.t().mm(cells.view(m * n, h))
+    d_wif = None
+    if m > 1:
+        d_if = d_gates[1:, :, : 2 * h].reshape((m - 1) * n, 2 * h)
+        c_prev = cells[:-1].reshape((m - 1) * n, h)
+        if diagonal:
+            d_wif = (d_if.view(-1, 2, h) * c_prev.unsqueeze(1)).sum(0).view(2 * h)
+        else:
+            d_wif = d_if.t().mm(c_prev)
+    d_X = torch.cat(d_X, dim=1) if need_dX else None
+    return (d_X, d_b, d_wh, d_wif, d_wo, d_s, *d_wx, *d_u, *d_bu)
 
 
 class _RMLCSteps(torch.autograd.Function):
@@ -175,112 +443,174 @@ class _RMLCSteps(torch.autograd.Function):
     usual batch sizes the time of an epoch went to per-node bookkeeping.
     The backward pass is back-propagation through the ``M`` steps of the
     same equations; tests compare it with torch's autograd and gradcheck.
+    With ``graphs`` (a :class:`_StepGraphs`), both passes replay captured
+    CUDA graphs of the same functions.
     """
 
     @staticmethod
-    def forward(ctx, sizes, X, b, w_h, w_if, w_o, s_mat, *layers):
+    def forward(ctx, sizes, diagonal, graphs, X, b, w_h, w_if, w_o, s_mat, *layers):
+        params = (b, w_h, w_if, w_o, s_mat, *layers)
+        ctx.sizes, ctx.diagonal, ctx.runner = sizes, diagonal, None
+        ctx.save_for_backward(X, *params)
+        if graphs is not None:
+            runner = graphs.get(sizes, diagonal, X, params)
+            if runner is not None:
+                logits, ctx.token = runner.forward(X)
+                ctx.runner = runner
+                return logits
         m = len(sizes)
-        w_x, u, b_u = layers[:m], layers[m : 2 * m], layers[2 * m :]
-        n, h = X.shape[0], w_h.shape[1]
-        blocks = X.split(sizes, dim=1)
-        H = X.new_empty(n, m * h)  # H^M = [h^1, ..., h^M]
-        logits = X.new_empty(n, m, b_u[0].shape[0])
-        saved = []
-        c_prev = None
-        for t in range(m):
-            x_t, w_t = blocks[t], w_x[t]
-            if t == 0:
-                # h^0 = c^0 = 0: no W h^0, no peephole on c^0, f^1 c^0 = 0
-                i = torch.sigmoid(torch.addmm(b[:h], x_t, w_t[:h].t()))
-                a = torch.addmm(b[2 * h :], x_t, w_t[2 * h :].t())
-                g = torch.tanh(a[:, :h])
-                f = None
-                c = i * g
-                a_o = a[:, h:]
-            else:
-                # eq. 2: W [X^t, h^{t-1}, c^{t-1}] + b, X^t zero off modality t
-                a = torch.addmm(b, x_t, w_t.t())
-                a.addmm_(H[:, (t - 1) * h : t * h], w_h.t())
-                i_f = torch.sigmoid(torch.addmm(a[:, : 2 * h], c_prev, w_if.t()))
-                i, f = i_f[:, :h], i_f[:, h:]
-                g = torch.tanh(a[:, 2 * h : 3 * h])
-                c = torch.addcmul(i * g, f, c_prev)  # f c^{t-1} + i g
-                a_o = a[:, 3 * h :]
-            o = torch.sigmoid(torch.addmm(a_o, c, w_o.t()))  # peephole on c^t
-            tanh_c = torch.tanh(c)
-            torch.mul(o, tanh_c, out=H[:, t * h : (t + 1) * h])  # h^t
-            # eq. 3-4: U^t H^t + b^t + Z^{t-1} S, with Z^{t-1} = F^{t-1}
-            out = torch.addmm(b_u[t], H[:, : (t + 1) * h], u[t].t())
-            z = None
-            if s_mat is not None and t > 0:
-                z = torch.sigmoid(logits[:, t - 1])
-                out.addmm_(z, s_mat)
-            logits[:, t] = out
-            saved.append((i, f, g, o, c_prev, c, tanh_c, z))
-            c_prev = c
-        ctx.sizes, ctx.states, ctx.H = sizes, saved, H
-        ctx.save_for_backward(X, w_h, w_if, w_o, s_mat, *w_x, *u)
+        logits, ctx.state = _steps_forward(
+            sizes,
+            diagonal,
+            X,
+            *params[:5],
+            params[5 : 5 + m],
+            params[5 + m : 5 + 2 * m],
+            params[5 + 2 * m :],
+        )
         return logits
 
     @staticmethod
     @once_differentiable
     def backward(ctx, d_logits):
-        X, w_h, w_if, w_o, s_mat, *layers = ctx.saved_tensors
-        sizes, saved, H = ctx.sizes, ctx.states, ctx.H
+        X, *params = ctx.saved_tensors
+        sizes, diagonal = ctx.sizes, ctx.diagonal
         m = len(sizes)
-        w_x, u = layers[:m], layers[m:]
-        n, h = X.shape[0], w_h.shape[1]
-        # eq. 4 backwards: logits^t feeds logits^{t+1} through sigmoid and S
-        d_logits = d_logits.clone(memory_format=torch.contiguous_format)
-        d_s = None if s_mat is None else torch.zeros_like(s_mat)
-        d_u, d_bu = [None] * m, [None] * m
-        d_H = H.new_zeros(n, m * h)
-        for t in range(m - 1, -1, -1):
-            d_out = d_logits[:, t]
-            z = saved[t][7]
-            if z is not None:
-                d_s.addmm_(z.t(), d_out)
-                d_logits[:, t - 1] += _sigmoid_backward(d_out.mm(s_mat.t()), z)
-            d_u[t] = d_out.t().mm(H[:, : (t + 1) * h])
-            d_bu[t] = d_out.sum(0)
-            d_H[:, : (t + 1) * h].addmm_(d_out, u[t])
-        # eq. 2 backwards through the steps (d_h, d_c: from step t + 1)
-        blocks = X.split(sizes, dim=1)
-        d_b = X.new_zeros(4 * h)
-        d_wh = torch.zeros_like(w_h) if m > 1 else None
-        d_wif = torch.zeros_like(w_if) if m > 1 else None
-        d_wo = torch.zeros_like(w_o)
-        d_wx, d_X = [None] * m, [None] * m
-        d_h = d_c = None
-        for t in range(m - 1, -1, -1):
-            i, f, g, o, c_prev, c, tanh_c, _ = saved[t]
-            d_ht = d_H[:, t * h : (t + 1) * h]
-            if d_h is not None:
-                d_ht = d_ht + d_h
-            d_ao = _sigmoid_backward(d_ht * tanh_c, o)
-            d_ct = _tanh_backward(d_ht * o, tanh_c).addmm_(d_ao, w_o)
-            if d_c is not None:
-                d_ct += d_c
-            d_wo.addmm_(d_ao.t(), c)
-            d_ai = _sigmoid_backward(d_ct * g, i)
-            d_ag = _tanh_backward(d_ct * i, g)
-            if t == 0:
-                d_af = torch.zeros_like(d_ai)  # f^1 multiplies c^0 = 0
-            else:
-                d_af = _sigmoid_backward(d_ct * c_prev, f)
-            d_a = torch.cat([d_ai, d_af, d_ag, d_ao], dim=1)
-            d_wx[t] = d_a.t().mm(blocks[t])
-            d_b += d_a.sum(0)
-            if t > 0:
-                d_if = d_a[:, : 2 * h]
-                d_wif.addmm_(d_if.t(), c_prev)
-                d_wh.addmm_(d_a.t(), H[:, (t - 1) * h : t * h])
-                d_c = (d_ct * f).addmm_(d_if, w_if)
-                d_h = d_a.mm(w_h)
-            if ctx.needs_input_grad[1]:
-                d_X[t] = d_a.mm(w_x[t])
-        d_X = torch.cat(d_X, dim=1) if ctx.needs_input_grad[1] else None
-        return (None, d_X, d_b, d_wh, d_wif, d_wo, d_s, *d_wx, *d_u, *d_bu)
+        need_dX = ctx.needs_input_grad[3]
+        grads = None
+        if ctx.runner is not None:
+            grads = ctx.runner.backward(ctx.token, d_logits)
+        if grads is None:
+            w_x, u = params[5 : 5 + m], params[5 + m : 5 + 2 * m]
+            state = getattr(ctx, "state", None)
+            if state is None:  # a later forward replaced the graph's state
+                state = _steps_forward(
+                    sizes, diagonal, X, *params[:5], w_x, u, params[5 + 2 * m :]
+                )[1]
+            grads = _steps_backward(
+                sizes, diagonal, X, *params[1:5], w_x, u, state, d_logits, need_dX
+            )
+        return (None, None, None, *grads)
+
+
+def _graphable(X):
+    """Whether the steps on ``X`` may run as CUDA graphs."""
+    return X.is_cuda
+
+
+def _capture_cuda_graph(fn):
+    """Capture ``fn()`` in a CUDA graph; return ``(replay, outputs, graph)``.
+
+    ``fn`` runs twice on a side stream first (cuBLAS handles and
+    workspaces are created outside the capture).
+    """
+    stream = torch.cuda.Stream()
+    stream.wait_stream(torch.cuda.current_stream())
+    with torch.cuda.stream(stream):
+        for _ in range(2):
+            fn()
+    torch.cuda.current_stream().wait_stream(stream)
+    graph = torch.cuda.CUDAGraph()
+    with torch.cuda.graph(graph):
+        outputs = fn()
+    return graph.replay, outputs, graph
+
+
+class _StepGraphs:
+    """Captured forward/backward graphs of :class:`RMLCModule`, by batch shape.
+
+    A pair is captured on the first training batch of each shape (the full
+    batches and the last, smaller one) and kept while the parameters keep
+    their storage; at most ``max_shapes`` shapes are kept. A failed capture
+    warns once and switches the module to eager runs.
+    """
+
+    max_shapes = 4
+    capture = staticmethod(_capture_cuda_graph)
+
+    def __init__(self):
+        self.runners = {}
+        self.failed = False
+
+    def get(self, sizes, diagonal, X, params):
+        if self.failed:
+            return None
+        key = (tuple(X.shape), X.dtype, X.device, diagonal)
+        ptrs = tuple(0 if p is None else p.data_ptr() for p in params)
+        runner = self.runners.get(key)
+        if runner is not None and runner.ptrs == ptrs:
+            return runner
+        if runner is None and len(self.runners) >= self.max_shapes:
+            self.runners.clear()
+        try:
+            runner = _GraphPair(sizes, diagonal, X, params, ptrs, self.capture)
+        except Exception as exc:  # noqa: BLE001 - any capture failure
+            self.failed = True
+            self.runners.clear()
+            warnings.warn(
+                f"RMLCModule: capturing the CUDA graphs failed ({exc!r}); "
+                "training goes on without them (cuda_graphs=False does the "
+                "same without trying).",
+                RuntimeWarning,
+                stacklevel=4,
+            )
+            return None
+        self.runners[key] = runner
+        return runner
+
+
+class _GraphPair:
+    """Forward and backward graphs of the steps for one batch shape."""
+
+    def __init__(self, sizes, diagonal, X, params, ptrs, capture):
+        m = len(sizes)
+        self.ptrs = ptrs
+        self.X = X.detach().clone()
+        params = [None if p is None else p.detach() for p in params]
+        b, w_h, w_if, w_o, s_mat = params[:5]
+        w_x, u = params[5 : 5 + m], params[5 + m : 5 + 2 * m]
+        b_u = params[5 + 2 * m :]
+        fixed = (sizes, diagonal, self.X)
+        with torch.no_grad():
+            self.forward_replay, (self.logits, state), self._fg = capture(
+                lambda: _steps_forward(*fixed, b, w_h, w_if, w_o, s_mat, w_x, u, b_u)
+            )
+            self.d_logits = torch.zeros_like(self.logits)
+            self.backward_replay, self.grads, self._bg = capture(
+                lambda: _steps_backward(
+                    *fixed, w_h, w_if, w_o, s_mat, w_x, u, state, self.d_logits, False
+                )
+            )
+        self.generation = 0
+
+    def forward(self, X):
+        self.X.copy_(X)
+        self.forward_replay()
+        self.generation += 1
+        return self.logits.clone(), self.generation
+
+    def backward(self, token, d_logits):
+        if token != self.generation:
+            return None  # the state now belongs to a later forward
+        self.d_logits.copy_(d_logits)
+        self.backward_replay()
+        # static outputs: autograd copies them into .grad (they stay referenced)
+        return self.grads
+
+
+class _SquaredNorm(torch.autograd.Function):
+    """``sum_t ||U^t||^2`` as one autograd node (gradient ``2 U^t``)."""
+
+    @staticmethod
+    def forward(ctx, *weights):
+        ctx.save_for_backward(*weights)
+        return torch.cat([w.reshape(-1) for w in weights]).square().sum()
+
+    @staticmethod
+    @once_differentiable
+    def backward(ctx, grad):
+        grad = 2 * grad
+        return tuple(w * grad for w in ctx.saved_tensors)
 
 
 class RMLCNet(LossWeightsMixin, NeuralNet):
@@ -312,6 +642,18 @@ class RMLCNet(LossWeightsMixin, NeuralNet):
         super().__init__(*args, **kwargs)
         self.reg_lambda = reg_lambda
 
+    def fit_loop(self, X, y=None, epochs=None, **fit_params):
+        """As skorch's, checking once that ``y`` has no NaN (unknown) entry.
+
+        Without unknown entries, the batches skip the NaN check of
+        :meth:`get_loss`.
+        """
+        self._complete_targets = _has_no_nan(y)
+        try:
+            return super().fit_loop(X, y, epochs=epochs, **fit_params)
+        finally:
+            self._complete_targets = False
+
     def get_loss(self, y_pred, y_true, X=None, training=False):
         """Sum the criterion over the steps and add the ``U^t`` penalty."""
         if isinstance(y_pred, tuple):
@@ -321,20 +663,48 @@ class RMLCNet(LossWeightsMixin, NeuralNet):
         device, dtype = step_logits.device, step_logits.dtype
         y_true = torch.as_tensor(y_true, device=device).to(dtype)
         _, weights = pop_loss_weights(X)
-        weights = {
-            key: torch.as_tensor(value, device=device).to(dtype)
-            for key, value in weights.items()
-        }
-        y_true, weights = self._mask_unknown_targets(y_true, weights)
-        loss = _stacked_bce(self.criterion_, step_logits, y_true, weights)
-        if loss is None:
-            steps = step_logits.unbind(dim=1)
-            loss = self.criterion_(steps[0], y_true, **weights)
-            for logits in steps[1:]:
-                loss = loss + self.criterion_(logits, y_true, **weights)
+        criterion = self.criterion_
+        if (
+            not weights
+            and getattr(self, "_complete_targets", False)
+            and type(criterion) is WeightedBCELoss
+            and criterion.reduction != "none"
+            and y_true.shape == step_logits[:, 0].shape
+        ):
+            # the default loss: one fused kernel over the steps, the target
+            # broadcast (not copied) along them
+            n_steps = step_logits.shape[1]
+            loss = F.binary_cross_entropy_with_logits(
+                step_logits,
+                y_true.unsqueeze(1).expand_as(step_logits),
+                reduction=criterion.reduction,
+            )
+            if criterion.reduction == "mean" and n_steps > 1:
+                loss = loss * n_steps
+        else:
+            weights = {
+                key: torch.as_tensor(value, device=device).to(dtype)
+                for key, value in weights.items()
+            }
+            y_true, weights = self._mask_unknown_targets(y_true, weights)
+            loss = _stacked_bce(criterion, step_logits, y_true, weights)
+            if loss is None:
+                steps = step_logits.unbind(dim=1)
+                loss = criterion(steps[0], y_true, **weights)
+                for logits in steps[1:]:
+                    loss = loss + criterion(logits, y_true, **weights)
         if self.reg_lambda:
             loss = loss + self.reg_lambda * self.module_.dense_penalty()
         return loss
+
+
+def _has_no_nan(y):
+    """True when ``y`` is an array or tensor without NaN (False if unsure)."""
+    if isinstance(y, np.ndarray):
+        return y.dtype.kind in "biu" or (y.dtype.kind == "f" and not np.isnan(y).any())
+    if isinstance(y, torch.Tensor):
+        return not (y.is_floating_point() and bool(torch.isnan(y).any()))
+    return False
 
 
 def _stacked_bce(criterion, step_logits, y_true, weights):
