@@ -258,3 +258,40 @@ def estimator_instances_with_expected_failures():
         for name, cls in all_estimators()
         for pair in instances_with_expected_failures(name, cls)
     ]
+
+
+def _random_labelsets_instances():
+    from skmml.svm import RandomLabelsetsWeightedSVC
+
+    sample_weight = {
+        "check_sample_weight_equivalence_on_dense_data": _SVC_SAMPLE_WEIGHT,
+        "check_sample_weight_equivalence_on_sparse_data": _SVC_SAMPLE_WEIGHT,
+    }
+    return [
+        (
+            # 3 labels in the multi-output check: one subset, the full powerset
+            RandomLabelsetsWeightedSVC(),
+            {
+                **sample_weight,
+                "check_classifiers_train": _POWERSET_PROBA,
+                "check_classifier_multioutput": _POWERSET_PROBA,
+            },
+        ),
+        (
+            RandomLabelsetsWeightedSVC(
+                labelset_size=2,
+                labelset_mode="overlapping",
+                solver="liblinear",
+                unknown="drop_rows",
+            ),
+            {**sample_weight, "check_classifier_multioutput": _RAKEL_VOTE},
+        ),
+    ]
+
+
+_RAKEL_VOTE = (
+    "predict is the mean vote of the labelsets holding each label while "
+    "predict_proba averages their marginal probabilities, so thresholded "
+    "probabilities disagree with the vote on a few samples"
+)
+INSTANCE_FACTORIES["RandomLabelsetsWeightedSVC"] = _random_labelsets_instances
