@@ -56,10 +56,10 @@ def _total_memory_bytes():
         return None
 
 
-def _git_commit():
+def _git(*args):
     try:
         out = subprocess.run(
-            ["git", "rev-parse", "--short", "HEAD"],
+            ["git", *args],
             cwd=REPO_ROOT,
             capture_output=True,
             text=True,
@@ -67,7 +67,7 @@ def _git_commit():
         )
     except (OSError, subprocess.SubprocessError):
         return None
-    return out.stdout.strip() or None
+    return out.stdout.strip() if out.returncode == 0 else None
 
 
 def machine_info():
@@ -94,7 +94,9 @@ def machine_info():
         "memory_bytes": _total_memory_bytes(),
         "python": platform.python_version(),
         "versions": versions,
-        "git_commit": _git_commit(),
+        "git_commit": _git("rev-parse", "--short", "HEAD") or None,
+        # uncommitted changes to tracked files: the commit is not the code run
+        "git_dirty": bool(_git("status", "--porcelain", "--untracked-files=no")),
     }
 
 

@@ -11,7 +11,10 @@ label-distribution deviation across test folds of
 
 Run from the repository root (2 cores, well under 10 minutes)::
 
-    python benchmarks/bench_iterative_stratification.py [--seeds 20]
+    python benchmarks/bench_iterative_stratification.py [--seeds 20] [--json PATH]
+
+The numbers are also written as JSON, with the machine, to
+``benchmarks/results/bench_iterative_stratification.json`` (or ``--json``).
 
 Deviation measures (lower is better), computed over the test folds:
 
@@ -209,6 +212,23 @@ def bench(name, Y, n_seeds):
         "mean deviations and the worst 'max gap'; others: 1 run (skmultilearn "
         "with np.random.seed(0))."
     )
+    return {
+        "n_samples": int(n),
+        "n_labels": int(q),
+        "n_splits": N_SPLITS,
+        "ours": ours,
+        "rows": [
+            {
+                "method": label,
+                "runs": runs,
+                "time_s": t,
+                "time_ratio": t_ours / t,
+                "LD_ratio": ld_ours / dev["LD"],
+                **{k: v if isinstance(v, int) else float(v) for k, v in dev.items()},
+            }
+            for label, t, dev, runs in rows
+        ],
+    }
 
 
 def main():
@@ -216,8 +236,11 @@ def main():
         import skmml  # noqa: F401
     except ImportError:  # run as a script from a source checkout
         sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+    from _common import add_json_argument, write_results
+
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--seeds", type=int, default=20)
+    add_json_argument(parser, "bench_iterative_stratification")
     args = parser.parse_args()
     print(
         "Label matrix 1: long_tailed_labels(seed=0): prevalence 0.3 * l**-1.5 "
@@ -227,8 +250,14 @@ def main():
         "Label matrix 2: sklearn.datasets.make_multilabel_classification("
         "n_samples=20000, n_classes=50, n_labels=3, random_state=0)."
     )
-    bench("long-tailed", long_tailed_labels(), args.seeds)
-    bench("make_multilabel_classification", sklearn_generator_labels(), args.seeds)
+    results = {
+        "seeds": args.seeds,
+        "long-tailed": bench("long-tailed", long_tailed_labels(), args.seeds),
+        "make_multilabel_classification": bench(
+            "make_multilabel_classification", sklearn_generator_labels(), args.seeds
+        ),
+    }
+    write_results("bench_iterative_stratification", results, path=args.json)
 
 
 if __name__ == "__main__":

@@ -22,6 +22,10 @@ that they share the machine's load. Needs scikit-multilearn (the benchmark
 extra). Run from the repository root::
 
     python benchmarks/bench_label_powerset.py [--repeat 2] [--only 1,2,3]
+        [--json PATH]
+
+The numbers are also written as JSON, with the machine, to
+``benchmarks/results/bench_label_powerset.json`` (or ``--json``).
 """
 
 import argparse
@@ -29,6 +33,7 @@ import time
 import warnings
 
 import numpy as np
+from _common import add_json_argument, write_results
 from sklearn.datasets import make_multilabel_classification
 from sklearn.svm import SVC
 
@@ -95,7 +100,16 @@ def bench_parity(repeat):
         f"    identical rows {rows:.4%}, identical cells {cells:.4%}; "
         f"fit+predict ours/peer = {ratio:.2f} (target <= 1.1, >= 99.9% rows)"
     )
-    return ours
+    result = {
+        "train_shape": list(X.shape),
+        "n_combinations": int(n_combos),
+        "identical_rows": float(rows),
+        "identical_cells": float(cells),
+        "fit_predict_ratio": float(ratio),
+    }
+    for name, (t_fit, t_pred) in best.items():
+        result[f"{name}_fit_s"], result[f"{name}_predict_s"] = t_fit, t_pred
+    return ours, result
 
 
 def bench_proba(ours):
@@ -113,11 +127,20 @@ def bench_proba(ours):
         f"(its fit with probability=True: {t_fit_peer:.2f} s)"
     )
     print(f"    speed-up peer/ours = {t_peer / t_ours:.1f}x (target >= 2x)")
+    result = {
+        "ours_predict_proba_s": t_ours,
+        "peer_predict_proba_s": t_peer,
+        "peer_fit_probability_s": t_fit_peer,
+        "speedup_peer_over_ours": t_peer / t_ours,
+    }
     for name, proba in (("ours", proba_ours), ("peer", proba_peer)):
+        result[f"{name}_MAP"] = mean_average_precision(Y_test, proba)
+        result[f"{name}_ranking_loss"] = ranking_loss(Y_test, proba)
         print(
-            f"    {name}: MAP {mean_average_precision(Y_test, proba):.4f}  "
-            f"ranking loss {ranking_loss(Y_test, proba):.4f}"
+            f"    {name}: MAP {result[f'{name}_MAP']:.4f}  "
+            f"ranking loss {result[f'{name}_ranking_loss']:.4f}"
         )
+    return result
 
 
 def bench_scalable(repeat):
@@ -148,12 +171,22 @@ def bench_scalable(repeat):
         f"micro-F1 ours - peer = {scores['ours'] - scores['peer']:+.4f} "
         "(target within 0.01)"
     )
+    return {
+        "train_shape": list(X.shape),
+        "n_combinations": int(n_combos),
+        "ours_fit_predict_s": best["ours"],
+        "peer_fit_predict_s": best["peer"],
+        "speedup_peer_over_ours": best["peer"] / best["ours"],
+        "ours_micro_f1": scores["ours"],
+        "peer_micro_f1": scores["peer"],
+    }
 
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=2)
     parser.add_argument("--only", default="1,2,3")
+    add_json_argument(parser, "bench_label_powerset")
     args = parser.parse_args()
     try:
         import skmultilearn  # noqa: F401
@@ -162,11 +195,15 @@ def main():
             "scikit-multilearn is needed: pip install 'skmml[benchmark]'"
         ) from None
     parts = set(args.only.split(","))
-    ours = bench_parity(args.repeat) if "1" in parts else None
+    results = {"repeat": args.repeat}
+    ours = None
+    if "1" in parts:
+        ours, results["parity"] = bench_parity(args.repeat)
     if "2" in parts:
-        bench_proba(ours)
+        results["proba"] = bench_proba(ours)
     if "3" in parts:
-        bench_scalable(args.repeat)
+        results["scalable"] = bench_scalable(args.repeat)
+    write_results("bench_label_powerset", results, path=args.json)
 
 
 if __name__ == "__main__":
