@@ -27,7 +27,7 @@ from sklearn.utils.validation import (
     validate_data,
 )
 
-from ..utils import check_multilabel_indicator, has_unknown, observed_mask
+from ..utils import check_multilabel_indicator, has_unknown
 from ..utils._param_validation import (
     HasMethods,
     Interval,
@@ -37,6 +37,7 @@ from ..utils._param_validation import (
 )
 from ..utils._random import check_random_state_local
 from ..utils._tags import with_unknown_labels
+from ..utils._target import complete_label_rows
 
 # step="auto": the paper's step=1 up to this many features, geometric above.
 _AUTO_MAX_LINEAR = 500
@@ -661,20 +662,19 @@ class RFRecursiveSelector(SelectorMixin, MetaEstimatorMixin, BaseEstimator):
             return unchanged
         if not has_unknown(Y):
             return unchanged
-        if self.unknown == "raise":
-            raise ValueError(
-                f"y contains NaN (unknown labels), but {type(self).__name__} "
+        keep = complete_label_rows(
+            Y,
+            self.unknown,
+            name="y",
+            needs=(
+                f"{type(self).__name__} "
                 "ranks and scores the features on complete label rows. Set "
                 "unknown='drop_rows' to fit it on the rows without unknown "
                 "entries (transform still keeps every row), or drop the "
                 "incomplete rows or fill the unknown entries first."
-            )
-        keep = observed_mask(Y).all(axis=1)
-        if not keep.any():
-            raise ValueError(
-                "Every row of y has an unknown (NaN) entry: unknown='drop_rows' "
-                "leaves no sample to fit."
-            )
+            ),
+            to="fit",
+        )
         check_consistent_length(X, Y)
         rows = np.flatnonzero(keep)
         if sample_weight is not None:

@@ -13,9 +13,10 @@ from sklearn.exceptions import DataConversionWarning
 from sklearn.utils import check_consistent_length, get_tags
 from sklearn.utils.validation import validate_data
 
-from ..utils import encode_label_powerset, encode_target, has_unknown, observed_mask
+from ..utils import encode_label_powerset, encode_target, has_unknown
 from ..utils._param_validation import HasMethods, Interval, StrOptions, _fit_context
 from ..utils._tags import with_unknown_labels
+from ..utils._target import complete_label_rows
 
 # -- targets ---------------------------------------------------------------
 # Both samplers of this subpackage accept a multi-label indicator matrix and,
@@ -97,22 +98,20 @@ def _check_target(y, unknown="raise", owner="This sampler"):
 
 def _complete_rows(Y, unknown, owner):
     """Rows of a partial ``Y`` without unknown entries, or the error."""
-    if unknown == "raise":
-        raise ValueError(
-            f"y contains NaN (unknown labels), but {owner} needs complete label "
+    return complete_label_rows(
+        Y,
+        unknown,
+        name="y",
+        needs=(
+            f"{owner} needs complete label "
             "rows to resample: a copied or synthetic sample takes whole label "
             "sets. Set unknown='drop_rows' to resample the rows without "
             "unknown entries only (the others are left out of the output), "
             "or train on all known entries without resampling, for instance "
             "with skmml.multioutput.PartialBinaryRelevance."
-        )
-    keep = observed_mask(Y).all(axis=1)
-    if not keep.any():
-        raise ValueError(
-            "Every row of y has an unknown (NaN) entry: unknown='drop_rows' "
-            "leaves no sample to resample."
-        )
-    return keep
+        ),
+        to="resample",
+    )
 
 
 def _restore_target(Y, info, index=None):

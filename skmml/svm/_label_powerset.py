@@ -18,11 +18,11 @@ from ..utils import (
     encode_label_powerset,
     encode_target,
     has_unknown,
-    observed_mask,
 )
 from ..utils._param_validation import Interval, Options, StrOptions, _fit_context
 from ..utils._random import int_seed
 from ..utils._tags import with_unknown_labels
+from ..utils._target import complete_label_rows
 
 # Largest |X| accepted. The solvers form squared Gram entries (x^4 terms in
 # liblinear's Newton steps): beyond ~1e77 they overflow, liblinear then never
@@ -546,22 +546,20 @@ default="label"
 
     def _complete_rows(self, Y):
         """Mask of the rows of a partial ``Y`` kept by ``unknown="drop_rows"``."""
-        if self.unknown == "raise":
-            raise ValueError(
-                f"Y contains NaN (unknown labels), but {type(self).__name__} "
+        return complete_label_rows(
+            Y,
+            self.unknown,
+            name="Y",
+            needs=(
+                f"{type(self).__name__} "
                 "needs complete label rows: each row is one label combination "
                 "(class) of the Label Powerset. Set unknown='drop_rows' to fit "
                 "on the rows without unknown entries, or use "
                 "skmml.multioutput.PartialBinaryRelevance, which learns each "
                 "label from all its known entries."
-            )
-        keep = observed_mask(Y).all(axis=1)
-        if not keep.any():
-            raise ValueError(
-                "Every row of Y has an unknown (NaN) entry: unknown='drop_rows' "
-                "leaves no sample to fit."
-            )
-        return keep
+            ),
+            to="fit",
+        )
 
     def _encode_targets(self, y):
         """Return class codes, the label matrix and the kept rows (or None).

@@ -411,6 +411,43 @@ def observed_mask(Y):
     return ~np.isnan(Y)
 
 
+def complete_label_rows(Y, unknown, *, name, needs, to):
+    """Rows of a partial ``Y`` without unknown entries, for ``unknown="drop_rows"``.
+
+    The one implementation of the ``unknown={"raise", "drop_rows"}`` option
+    of the estimators that need whole label rows.
+
+    Parameters
+    ----------
+    Y : ndarray of shape (n_samples, n_labels)
+        Partial label matrix (NaN at unknown entries).
+    unknown : {"raise", "drop_rows"}
+        The estimator's option.
+    name : str
+        Name of the target in the messages (``"y"`` or ``"Y"``).
+    needs : str
+        Why complete rows are needed and what to do, completing the message
+        "``{name}`` contains NaN (unknown labels), but ...".
+    to : str
+        What the kept rows are for ("fit", "resample"), for the error raised
+        when no row is complete.
+
+    Returns
+    -------
+    keep : ndarray of bool of shape (n_samples,)
+        The rows without unknown entries.
+    """
+    if unknown == "raise":
+        raise ValueError(f"{name} contains NaN (unknown labels), but {needs}")
+    keep = observed_mask(Y).all(axis=1)
+    if not keep.any():
+        raise ValueError(
+            f"Every row of {name} has an unknown (NaN) entry: unknown='drop_rows' "
+            f"leaves no sample to {to}."
+        )
+    return keep
+
+
 def has_unknown(Y):
     """Whether a label matrix has at least one unknown (NaN) entry.
 
