@@ -58,6 +58,7 @@ from _common import (
     peak_memory,
     write_results,
 )
+from bench_iterative_stratification import folds_from_splits, long_tailed_labels
 
 N_SPLITS = 5
 FULL = {
@@ -136,14 +137,6 @@ def fold_deviations(Y, fold_of, k):
     }
 
 
-def _fold_of(splits, n):
-    fold_of = np.full(n, -1)
-    for j, (_, test) in enumerate(splits):
-        fold_of[test] = j
-    assert np.all(fold_of >= 0)
-    return fold_of
-
-
 def _stratifiers(X, Y):
     """name -> (split(seed) -> fold_of, seeded, run in a child with timeout)."""
     import scipy.sparse as sp
@@ -161,7 +154,7 @@ def _stratifiers(X, Y):
                 shuffle=shuffle,
                 random_state=seed if shuffle else None,
             )
-            return _fold_of(cv.split(X, Y), n)
+            return folds_from_splits(cv.split(X, Y), n)
 
         return run, shuffle, False
 
@@ -178,7 +171,7 @@ def _stratifiers(X, Y):
 
         def iterstrat(seed):
             cv = MultilabelStratifiedKFold(N_SPLITS, shuffle=True, random_state=seed)
-            return _fold_of(cv.split(X, Y), n)
+            return folds_from_splits(cv.split(X, Y), n)
 
         out["iterstrat"] = (iterstrat, True, False)
     try:
@@ -192,7 +185,7 @@ def _stratifiers(X, Y):
             def run(seed):
                 np.random.seed(seed)  # it draws its ties from the global RNG
                 cv = IterativeStratification(n_splits=N_SPLITS, order=order)
-                return _fold_of(cv.split(X, Y_csr), n)
+                return folds_from_splits(cv.split(X, Y_csr), n)
 
             return run, False, True
 
@@ -200,7 +193,8 @@ def _stratifiers(X, Y):
         out["skmultilearn order=2"] = skmultilearn(2)
 
     def kfold(seed):
-        return _fold_of(KFold(N_SPLITS, shuffle=True, random_state=seed).split(X), n)
+        kfold_cv = KFold(N_SPLITS, shuffle=True, random_state=seed)
+        return folds_from_splits(kfold_cv.split(X), n)
 
     out["sklearn KFold"] = (kfold, True, False)
     return out
@@ -217,7 +211,6 @@ def _peak_split(run, seed):
 
 
 def bench_stratification(sizes, repeat, timeout):
-    from bench_iterative_stratification import long_tailed_labels
 
     n, q = sizes["strat_samples"], sizes["strat_labels"]
     Y = long_tailed_labels(n, q, seed=0)
