@@ -76,8 +76,10 @@ class RFRecursiveSelector(SelectorMixin, MetaEstimatorMixin, BaseEstimator):
     estimator : estimator object, default=None
         Estimator scored at each candidate size and refitted on the kept
         features (``estimator_``). ``None`` means
-        :class:`skmml.svm.LabelPowersetWeightedSVC` with its defaults. It is
-        cloned, never fitted in place.
+        :class:`skmml.svm.LabelPowersetWeightedSVC` with its defaults, except
+        ``temperature=1.0`` (only ``predict`` is used, so its probability
+        calibration would cost extra fits for nothing). It is cloned, never
+        fitted in place.
     forest : estimator object, default=None
         Estimator whose ``feature_importances_`` after ``fit(X, y)`` give the
         ranking. ``None`` means
@@ -332,7 +334,7 @@ class RFRecursiveSelector(SelectorMixin, MetaEstimatorMixin, BaseEstimator):
             return self.estimator
         from ..svm import LabelPowersetWeightedSVC
 
-        estimator = LabelPowersetWeightedSVC()
+        estimator = LabelPowersetWeightedSVC(temperature=1.0)
         if _routing_enabled():
             # The default accepts sample_weight: route it.
             estimator.set_fit_request(sample_weight=True)

@@ -1,13 +1,14 @@
 """Label Powerset weighted SVM, the classifier of Pouyanfar et al. (2018)."""
 
+import contextlib
 import numbers
 import warnings
 from numbers import Integral, Real
 
 import numpy as np
 import scipy.sparse as sp
-from scipy.special import expit
-from sklearn.base import BaseEstimator, ClassifierMixin
+from scipy.optimize import minimize_scalar
+from sklearn.base import BaseEstimator, ClassifierMixin, clone
 from sklearn.svm import SVC, LinearSVC
 from sklearn.utils import gen_batches
 from sklearn.utils.validation import check_is_fitted, validate_data
@@ -36,6 +37,22 @@ _SYSTEM_FLOATS = 4_000_000
 # Distinct label combinations above which fit warns (issue 15): one class
 # each, K (K - 1) / 2 one-vs-one problems for libsvm.
 _MAX_COMBINATIONS = 1000
+# Internal folds and search range of temperature="auto".
+_TEMPERATURE_FOLDS = 3
+_TEMPERATURE_RANGE = (1e-2, 1e4)
+_MANY_CLASSES = "The number of unique classes is greater than 50%"
+
+
+@contextlib.contextmanager
+def _many_classes_allowed():
+    """Silence scikit-learn's "unique classes > 50% of samples" warning.
+
+    A Label Powerset has many classes by construction (one per label row,
+    often seen once), so that warning about regression targets is noise.
+    """
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", message=_MANY_CLASSES, category=UserWarning)
+        yield
 
 
 def _check_magnitude(X):
@@ -173,6 +190,41 @@ def _pairwise_least_squares(X, codes, n_classes, sample_weight, C):
     return solution[:, :n_features], solution[:, n_features]
 
 
+def _softmax(scores, temperature):
+    """Row-wise ``softmax(scores / temperature)``, in place."""
+    scores /= temperature
+    scores -= scores.max(axis=1, keepdims=True)
+    np.exp(scores, out=scores)
+    scores /= scores.sum(axis=1, keepdims=True)
+    return scores
+
+
+def _interleaved_folds(codes, n_folds):
+    """Fold of each sample: round robin over the samples sorted by class.
+
+    Deterministic (no random draw) and stratified: a class of ``m`` samples
+    lands in ``min(m, n_folds)`` folds, so every class of two or more samples
+    is in the training part of every fold.
+    """
+    order = np.argsort(codes, kind="stable")
+    fold = np.empty(len(codes), dtype=np.intp)
+    fold[order] = np.arange(len(codes)) % n_folds
+    return fold
+
+
+def _marginal_log_loss(log_temperature, parts):
+    """Summed binary log-loss of the out-of-fold marginals at ``exp(t)``."""
+    eps = 1e-15
+    temperature = np.exp(log_temperature)
+    loss = 0.0
+    for scores, combos, truth, weight in parts:
+        marg = _softmax(scores.copy(), temperature) @ combos
+        np.clip(marg, eps, 1.0 - eps, out=marg)
+        per_row = -(truth * np.log(marg) + (1.0 - truth) * np.log1p(-marg)).sum(1)
+        loss += weight @ per_row
+    return loss
+
+
 def _log_odds(pairs):
     """Log-odds from ``[P(y = 1), P(y = 0)]`` columns (finite, |.| <~ 745)."""
     tiny = np.finfo(np.float64).tiny
@@ -266,6 +318,17 @@ default="label"
         (with their ``sample_weight``; the label frequencies of
         ``class_weight`` are those of these rows). A complete ``Y`` is fitted
         the same way under both.
+    temperature : "auto" or float, default="auto"
+        Temperature ``T`` of the distribution over the label combinations
+        behind ``predict_proba`` and ``decision_function``,
+        :math:`p_k \\propto \\exp(s_k / T)` (see Notes). ``"auto"`` fits it
+        by minimising the binary log-loss of the per-label marginals on
+        held-out rows of 3 internal, interleaved folds (three more fits of
+        the solver on 2/3 of the rows); a float fixes it, and ``1.0`` gives
+        the uncalibrated coupling of earlier versions at the cost of a
+        single fit. ``predict`` does not depend on it.
+
+        .. versionadded:: 0.1.0
 
     Attributes
     ----------
@@ -301,6 +364,10 @@ default="label"
         Iterations run by the solver (``SVC.n_iter_``: one per one-vs-one
         pair; ``LinearSVC.n_iter_``: the maximum over the one-vs-rest
         problems); 1 for ``"least_squares"`` (one direct solve).
+    temperature_ : float
+        The temperature used by ``predict_proba``: ``temperature``, or the
+        fitted one with ``"auto"`` (1.0 when no internal fold could be fitted,
+        as with fewer than two combinations outside a fold).
     n_features_in_ : int
         Number of features seen in ``fit``.
     feature_names_in_ : ndarray of str
@@ -415,8 +482,7 @@ default="label"
       :math:`\\sum_{l \\ne k} \\log \\sigma(f_{kl})`. It uses the Platt sigmoid
       with fixed parameters instead of fitting them by internal
       cross-validation as ``SVC(probability=True)`` does (deprecated in
-      scikit-learn 1.9), so it costs one pass of decision values and is
-      **not calibrated**; its rankings were on a par with libsvm's
+      scikit-learn 1.9); its rankings were on a par with libsvm's
       probabilities in our benchmarks, and clearly better than Price et
       al.'s closed-form coupling or soft votes with many combinations. Its
       argmax can differ from the vote of ``predict`` (libsvm's own
@@ -427,8 +493,31 @@ default="label"
       ``SVC.decision_function``, in chunks of samples.
       The least-squares solver's one-vs-one decision values
       :math:`f_{kl} = w_{kl}^T x + b_{kl}` go through the same coupling.
-    - liblinear: softmax of the one-vs-rest decision values (also
-      uncalibrated).
+    - liblinear: softmax of the one-vs-rest decision values,
+      :math:`s_k = f_k`.
+
+    **Temperature.** With :math:`s_k = \\sum_{l \\ne k} \\log \\sigma(f_{kl})`
+    (or :math:`f_k`), the distribution is :math:`p_k \\propto \\exp(s_k / T)`.
+    The product of :math:`K - 1` duel probabilities counts correlated duels
+    as independent evidence, so the gaps between the :math:`s_k` grow with
+    the number :math:`K` of combinations; at :math:`T = 1` the softmax is
+    then nearly one-hot and every marginal sits at 0 or 1 (on a 15-label
+    problem with 97 combinations, 97% of the marginals were below
+    ``1e-3``, and a threshold tuner could not use them). ``temperature="auto"``
+    picks the :math:`T` that minimises the summed binary log-loss
+    :math:`-\\sum_{i, j} [Y_{ij} \\log P_{ij} + (1 - Y_{ij}) \\log(1 - P_{ij})]`
+    of the marginals of held-out rows, from three refits on interleaved
+    folds (the rows sorted by combination, dealt out in turn: no random
+    draw, and every combination of two or more rows is in every training
+    part), weighted by ``sample_weight``; with a 1-D ``y`` the one-hot
+    classes take the place of the labels. The search runs over
+    :math:`\\log T \\in [\\log 10^{-2}, \\log 10^{4}]`. It fitted
+    :math:`T \\approx 6` on that problem (3% of marginals below ``1e-3``,
+    median marginal 0.13 on positive and 0.007 on negative entries) and
+    :math:`T \\approx 12` on yeast (164 combinations), where the macro ROC
+    AUC of the marginals rose from 0.687 to 0.701. ``fit`` takes about
+    four times as long as with a fixed temperature (yeast: 7.9 s against
+    1.7 s, one core).
 
     ``decision_function`` returns the log-odds of these marginals (same
     ranking, positive iff the marginal exceeds 1/2). A thresholded marginal
@@ -436,6 +525,22 @@ default="label"
     labels one by one. With a 1-D ``y``, ``decision_function`` is that of
     :class:`~sklearn.svm.SVC` (``"ovr"`` shape) or
     :class:`~sklearn.svm.LinearSVC`.
+
+    **More features than samples.** When ``n_features`` is at least the
+    number of samples of a pair of combinations minus one (and the samples
+    are in general position), the pair is linearly separable. The hinge
+    loss of libsvm is then zero at the maximum-margin hyperplane, whose dual
+    coefficients :math:`\\alpha_i` are small; as soon as every bound
+    :math:`C s_i` exceeds them, that hyperplane is the solution whatever
+    ``C`` and the weights :math:`s_i`, so ``class_weight`` and ``C`` change
+    nothing (on 150 rows of 300 features, identical predictions for every
+    ``class_weight`` and for ``C`` from about 0.02 upwards). No warning is
+    raised: the maximum-margin classifier is a sound one, and this happens
+    with the default parameters on every such data set. To let the weights
+    act, lower ``C`` until some :math:`\\alpha_i` reach their bound, or use
+    ``solver="least_squares"`` (every sample in the loss) or
+    ``"liblinear"`` (squared hinge, whose solution depends on
+    :math:`C s_i` at any ``C``).
 
     References
     ----------
@@ -467,8 +572,9 @@ default="label"
     >>> clf.predict([[2.9, 0.1], [3.2, 3.1]])
     array([[1, 0],
            [1, 1]])
-    >>> clf.predict_proba([[2.9, 0.1]]).round(2)
-    array([[0.79, 0.18]])
+    >>> clf.predict_proba([[2.9, 0.1], [1.5, 1.5]]).round(2)
+    array([[1.  , 0.  ],
+           [0.34, 0.3 ]])
     """
 
     _parameter_constraints: dict = {
@@ -493,6 +599,10 @@ default="label"
         "dual": [StrOptions({"auto"}), "boolean"],
         "random_state": ["random_state"],
         "unknown": [StrOptions({"raise", "drop_rows"})],
+        "temperature": [
+            StrOptions({"auto"}),
+            Interval(Real, 0, None, closed="neither"),
+        ],
     }
 
     def __init__(
@@ -512,6 +622,7 @@ default="label"
         dual="auto",
         random_state=None,
         unknown="raise",
+        temperature="auto",
     ):
         self.C = C
         self.kernel = kernel
@@ -527,6 +638,7 @@ default="label"
         self.dual = dual
         self.random_state = random_state
         self.unknown = unknown
+        self.temperature = temperature
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
@@ -721,6 +833,9 @@ default="label"
                 )
             self.estimator_ = None
             self.n_iter_ = 1
+            self.temperature_ = self._fit_temperature(
+                X, codes, Y, sample_weight, int_seed(self.random_state)
+            )
             return self
         for stale in ("coef_", "intercept_"):  # from an earlier least_squares fit
             self.__dict__.pop(stale, None)
@@ -751,10 +866,64 @@ default="label"
                 max_iter=1000 if self.max_iter in (None, -1) else self.max_iter,
                 random_state=seed,
             )
-        est.fit(X, codes, sample_weight=weights)
+        with _many_classes_allowed():
+            est.fit(X, codes, sample_weight=weights)
         self.estimator_ = est
         self.n_iter_ = est.n_iter_
+        self.temperature_ = self._fit_temperature(X, codes, Y, sample_weight, seed)
         return self
+
+    def _fit_temperature(self, X, codes, Y, sample_weight, seed):
+        """``temperature_``: given, or minimising the out-of-fold log-loss.
+
+        The same estimator (temperature 1) is refitted on the training part
+        of each of ``_TEMPERATURE_FOLDS`` interleaved folds; the temperature
+        minimises the summed binary log-loss of the marginals it gives the
+        held-out samples (of the one-hot classes with a 1-D ``y``).
+        """
+        if self.temperature != "auto":
+            return float(self.temperature)
+        n_codes = int(codes.max()) + 1
+        if Y is None:
+            truth = np.eye(n_codes)[codes]
+            target = self.classes_[codes]
+        else:
+            target = Y
+            truth = np.asarray(Y.toarray() if sp.issparse(Y) else Y, dtype=np.float64)
+        params = {"temperature": 1.0, "unknown": "raise", "random_state": seed}
+        sw = sample_weight
+        if isinstance(self.class_weight, dict):
+            # its keys may be missing from a fold: hand over per-sample weights
+            params["class_weight"] = None
+            sw = np.ones(len(codes)) if sw is None else sw
+            sw = sw * self._class_weight_dict(n_codes)[codes]
+        folds = _interleaved_folds(codes, _TEMPERATURE_FOLDS)
+        parts = []
+        for fold in range(_TEMPERATURE_FOLDS):
+            test = folds == fold
+            train = ~test
+            if not test.any() or np.unique(codes[train]).size < 2:
+                continue
+            model = clone(self).set_params(**params)
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")  # already raised by the full fit
+                model.fit(X[train], target[train], None if sw is None else sw[train])
+            if Y is None:
+                combos = np.eye(n_codes)[np.searchsorted(self.classes_, model.classes_)]
+            else:
+                combos = model.label_combinations_.astype(np.float64)
+            weight = np.ones(test.sum()) if sw is None else sw[test]
+            parts.append((model._powerset_scores(X[test]), combos, truth[test], weight))
+        if not parts:
+            return 1.0
+        result = minimize_scalar(
+            _marginal_log_loss,
+            bounds=np.log(_TEMPERATURE_RANGE),
+            args=(parts,),
+            method="bounded",
+            options={"xatol": 1e-2},
+        )
+        return float(np.exp(result.x))
 
     # -------------------------------------------------------------- predict
     def _check_X(self, X):
@@ -860,21 +1029,18 @@ default="label"
             sp.csr_matrix((ones, (second, cols)), shape=shape),
         )
 
-    def _powerset_proba(self, X):
-        """Distribution over the powerset classes (see Notes), (n, K)."""
+    def _powerset_scores(self, X):
+        """Log-scores of the powerset classes, (n, K): ``p = softmax(s / T)``."""
         n_classes = self._n_codes()
         if self.solver == "liblinear":
             dec = self.estimator_.decision_function(X)
-            if n_classes == 2:
-                pos = expit(dec)
-                return np.column_stack([1.0 - pos, pos])
-            dec = dec - dec.max(axis=1, keepdims=True)
-            proba = np.exp(dec)
-            return proba / proba.sum(axis=1, keepdims=True)
+            if n_classes == 2:  # softmax([0, f]) = [1 - sigma(f), sigma(f)]
+                return np.column_stack([np.zeros_like(dec), dec])
+            return np.asarray(dec, dtype=np.float64)
         first, second = self._pair_incidence()
-        proba = np.empty((X.shape[0], n_classes))
+        scores = np.empty((X.shape[0], n_classes))
         for batch, dec in self._ovo_blocks(X):
-            # log p_k = sum_l log sigma(f_kl) + const. In place, log sigma(f)
+            # s_k = sum_l log sigma(f_kl). In place, log sigma(f)
             # = min(f, 0) - log1p(exp(-|f|)) is faster than
             # scipy.special.log_expit; log sigma(-f) is log sigma(f) - f.
             log_win = np.abs(dec)
@@ -885,11 +1051,13 @@ default="label"
             log_p = first @ log_win
             log_win -= dec
             log_p += second @ log_win
-            log_p = log_p.T
-            log_p -= log_p.max(axis=1, keepdims=True)
-            p = np.exp(log_p, out=log_p)
-            proba[batch] = p / p.sum(axis=1, keepdims=True)
-        return proba
+            scores[batch] = log_p.T
+        return scores
+
+    def _powerset_proba(self, X, temperature=None):
+        """Distribution over the powerset classes (see Notes), (n, K)."""
+        temperature = self.temperature_ if temperature is None else temperature
+        return _softmax(self._powerset_scores(X), temperature)
 
     def _marginal_pairs(self, X):
         """``[P(y_j = 1 | x), P(y_j = 0 | x)]``, (n, 2 n_labels), X checked."""

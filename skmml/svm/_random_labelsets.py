@@ -19,6 +19,7 @@ from ._label_powerset import (
     _check_magnitude,
     _check_sample_weight,
     _log_odds,
+    _many_classes_allowed,
     _multilabel_or_none,
 )
 
@@ -37,6 +38,7 @@ _SVM_PARAMS = (
     "max_iter",
     "dual",
     "unknown",
+    "temperature",
 )
 # Up to this many k-subsets of the labels, overlapping labelsets are drawn
 # from the full list; above it, by rejection of repeats.
@@ -159,6 +161,13 @@ default="label"
         only removes its row from the subsets that contain its label (with
         one subset of all labels, the rows kept by
         :class:`LabelPowersetWeightedSVC`).
+    temperature : "auto" or float, default="auto"
+        Temperature of each subset's distribution over its label
+        combinations (see :class:`LabelPowersetWeightedSVC`): ``"auto"``
+        fits it per subset by internal cross-validation; a float fixes it
+        (1.0 is the uncalibrated coupling of earlier versions).
+
+        .. versionadded:: 0.1.0
 
     Attributes
     ----------
@@ -202,7 +211,8 @@ default="label"
     with ``t = threshold`` (RAkEL, Tsoumakas et al. [2]_, with ``t = 0.5``).
     ``predict_proba`` averages the same way the per-label marginals
     :math:`P_i(y_j = 1 | x)` of the subsets (see
-    :class:`LabelPowersetWeightedSVC`, uncalibrated), and
+    :class:`LabelPowersetWeightedSVC`; each subset fits its own
+    temperature), and
     ``decision_function`` is the log-odds of the averaged
     :math:`P(y_j = 1)` against the averaged :math:`P(y_j = 0)`, so its sign
     follows ``predict_proba > 0.5``; both may disagree with the vote of
@@ -279,6 +289,7 @@ default="label"
         n_jobs=None,
         random_state=None,
         unknown="raise",
+        temperature="auto",
     ):
         self.C = C
         self.labelset_size = labelset_size
@@ -299,6 +310,7 @@ default="label"
         self.n_jobs = n_jobs
         self.random_state = random_state
         self.unknown = unknown
+        self.temperature = temperature
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
@@ -435,10 +447,15 @@ default="label"
         models = [self._constant_or_none(Y[:, s], s) for s in labelsets]
         to_fit = [i for i, model in enumerate(models) if model is None]
         # libsvm and liblinear release the GIL: threads share X, no copies.
-        fitted = Parallel(n_jobs=self.n_jobs, prefer="threads")(
-            delayed(_fit_svm)(self._svm(seeds[i]), X, Y[:, labelsets[i]], sample_weight)
-            for i in to_fit
-        )
+        # The filter is also set here, so the threads' own (process-global)
+        # filters are restored in this thread once they are done.
+        with _many_classes_allowed():
+            fitted = Parallel(n_jobs=self.n_jobs, prefer="threads")(
+                delayed(_fit_svm)(
+                    self._svm(seeds[i]), X, Y[:, labelsets[i]], sample_weight
+                )
+                for i in to_fit
+            )
         for i, svm in zip(to_fit, fitted, strict=True):
             models[i] = svm
         self.labelsets_ = labelsets
@@ -506,7 +523,7 @@ default="label"
         -------
         proba : ndarray of shape (n_samples, n_labels) or (n_samples, n_classes)
             ``proba[i, j]`` is the mean over the subsets containing label
-            ``j`` of their marginal ``P(y_j = 1 | x)`` (uncalibrated); class
+            ``j`` of their marginal ``P(y_j = 1 | x)``; class
             probabilities when fitted on a 1-D ``y``.
         """
         X = self._check_X(X)

@@ -7,7 +7,7 @@ import pytest
 import scipy.sparse as sp
 from sklearn.base import clone
 from sklearn.datasets import make_classification, make_multilabel_classification
-from sklearn.exceptions import DataConversionWarning
+from sklearn.exceptions import ConvergenceWarning, DataConversionWarning
 from sklearn.model_selection import GridSearchCV
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
@@ -42,8 +42,8 @@ def _codes(Y, combos):
     return np.array([np.flatnonzero((combos == row).all(1))[0] for row in Y])
 
 
-def _winner_reference(ovo, n_classes):
-    """p_k ~ prod_l sigma(f_kl), one sample and one pair at a time."""
+def _winner_reference(ovo, n_classes, temperature=1.0):
+    """p_k ~ (prod_l sigma(f_kl))^(1/T), one sample and one pair at a time."""
     first, second = np.triu_indices(n_classes, 1)
     out = np.empty((len(ovo), n_classes))
     for i, row in enumerate(ovo):
@@ -51,7 +51,7 @@ def _winner_reference(ovo, n_classes):
         for p, (k, l) in enumerate(zip(first, second, strict=True)):
             r[k, l] = 1 / (1 + np.exp(-row[p]))
             r[l, k] = 1 - r[k, l]
-        wins_all = r.prod(axis=1)
+        wins_all = r.prod(axis=1) ** (1.0 / temperature)
         out[i] = wins_all / wins_all.sum()
     return out
 
@@ -231,7 +231,7 @@ def test_predict_proba_is_coupling_marginalised(fitted, ml_data):
     X_test = X_test[:15]
     n_classes = len(fitted.label_combinations_)
     ovo = fitted.estimator_.decision_function(X_test)
-    class_proba = _winner_reference(ovo, n_classes)
+    class_proba = _winner_reference(ovo, n_classes, fitted.temperature_)
     expected = np.zeros((len(X_test), 4))
     for i in range(len(X_test)):  # marginalise one combination at a time
         for k, combo in enumerate(fitted.label_combinations_):
@@ -245,7 +245,8 @@ def test_coupling_hand_computed_two_classes():
     # Two classes: p = (sigma(f), sigma(-f)) with f the decision of class 0.
     X = np.array([[0.0], [1.0], [2.0], [3.0]])
     Y = np.array([[0, 1], [0, 1], [1, 0], [1, 0]])
-    clf = LabelPowersetWeightedSVC(C=1.0, class_weight=None).fit(X, Y)
+    clf = LabelPowersetWeightedSVC(C=1.0, class_weight=None, temperature=1.0)
+    clf.fit(X, Y)
     # classes: (0, 1) then (1, 0); the SVC's decision is positive for (1, 0).
     f = clf.estimator_.decision_function([[1.2]])[0]
     p10 = 1 / (1 + np.exp(-f))
@@ -265,6 +266,7 @@ def test_coupling_hand_computed_three_classes():
 
     clf = LabelPowersetWeightedSVC(kernel="rbf")
     clf.estimator_ = Stub()
+    clf.temperature_ = 1.0
 
     def s(x):
         return 1 / (1 + np.exp(-x))
@@ -298,7 +300,8 @@ def test_liblinear_proba_is_softmax_of_ovr(ml_data):
     clf = LabelPowersetWeightedSVC(solver="liblinear", random_state=0).fit(X, Y)
     assert isinstance(clf.estimator_, LinearSVC)
     dec = clf.estimator_.decision_function(X_test)
-    soft = np.exp(dec) / np.exp(dec).sum(axis=1, keepdims=True)
+    soft = np.exp(dec / clf.temperature_)
+    soft /= soft.sum(axis=1, keepdims=True)
     np.testing.assert_allclose(
         clf.predict_proba(X_test), soft @ clf.label_combinations_, rtol=1e-10
     )
@@ -311,7 +314,7 @@ def test_rbf_kernel_uses_libsvm_decision_values(ml_data):
     X, Y, X_test, _ = ml_data
     clf = LabelPowersetWeightedSVC(kernel="rbf", C=1.0).fit(X, Y)
     ovo = clf.estimator_.decision_function(X_test[:10])
-    expected = _winner_reference(ovo, len(clf.label_combinations_))
+    expected = _winner_reference(ovo, len(clf.label_combinations_), clf.temperature_)
     expected = expected @ clf.label_combinations_
     np.testing.assert_allclose(clf.predict_proba(X_test[:10]), expected, rtol=1e-10)
 
@@ -354,7 +357,8 @@ def test_1d_binary_decision_and_proba():
     svc = SVC(kernel="linear", C=0.9).fit(X, y)
     dec = clf.decision_function(X)
     np.testing.assert_allclose(dec, svc.decision_function(X))
-    np.testing.assert_allclose(clf.predict_proba(X)[:, 1], 1 / (1 + np.exp(-dec)))
+    T = clf.temperature_  # softmax of (log sigma(f), log sigma(-f)) / T
+    np.testing.assert_allclose(clf.predict_proba(X)[:, 1], 1 / (1 + np.exp(-dec / T)))
 
 
 def test_column_vector_of_classes_warns_and_is_1d():
@@ -385,6 +389,8 @@ def test_column_vector_of_classes_warns_and_is_1d():
         ({"shrinking": "yes"}, "'shrinking' parameter"),
         ({"cache_size": 0}, "'cache_size' parameter"),
         ({"degree": -1}, "'degree' parameter"),
+        ({"temperature": 0.0}, "'temperature' parameter"),
+        ({"temperature": "cv"}, "'temperature' parameter"),
     ],
 )
 def test_invalid_parameters(params, match):
@@ -487,7 +493,7 @@ def test_least_squares_hand_computed():
     X = np.array([[0.0], [1.0], [3.0], [4.0]])
     Y = np.array([[0, 1], [0, 1], [1, 0], [1, 0]])
     clf = LabelPowersetWeightedSVC(
-        C=0.5, solver="least_squares", class_weight=None
+        C=0.5, solver="least_squares", class_weight=None, temperature=1.0
     ).fit(X, Y)
     np.testing.assert_allclose(clf.coef_, [[-6 / 11]], rtol=1e-9)
     np.testing.assert_allclose(clf.intercept_, [12 / 11], rtol=1e-9)
@@ -529,7 +535,8 @@ def test_least_squares_vote_and_coupling(ml_data):
     np.testing.assert_array_equal(
         clf.predict(X_test), clf.label_combinations_[expected]
     )
-    proba = _winner_reference(dec, n_codes) @ clf.label_combinations_
+    proba = _winner_reference(dec, n_codes, clf.temperature_)
+    proba = proba @ clf.label_combinations_
     np.testing.assert_allclose(clf.predict_proba(X_test), proba, rtol=1e-10)
 
 
@@ -597,7 +604,9 @@ def test_least_squares_1d_targets():
     dec = binary.decision_function(Xb)
     assert dec.shape == (60,)
     np.testing.assert_array_equal(binary.predict(Xb), binary.classes_[(dec > 0) * 1])
-    np.testing.assert_allclose(binary.predict_proba(Xb)[:, 1], 1 / (1 + np.exp(-dec)))
+    np.testing.assert_allclose(
+        binary.predict_proba(Xb)[:, 1], 1 / (1 + np.exp(-dec / binary.temperature_))
+    )
 
 
 def test_refit_with_another_solver_drops_pairwise_coef():
@@ -828,3 +837,190 @@ def test_partial_Y_drop_rows_containers_and_errors():
     # a 1-D y cannot be partial
     with pytest.raises(ValueError, match="NaN"):
         clf.fit(X_TOY, np.array([0, 1, 0, 1, np.nan, 1, 0]))
+
+
+# ------------------------------------- calibrated marginals (issue 12)
+def _many_combinations_data():
+    """10 long-tailed labels, 44 combinations over 200 training rows."""
+    from skmml.datasets import make_multimodal_multilabel
+
+    X, Y = make_multimodal_multilabel(
+        300, modality_dims=(10, 10), n_labels=10, random_state=0
+    )[:2]
+    return X[:200], Y[:200], X[200:], Y[200:]
+
+
+def test_softmax_temperature_hand_computed():
+    # f_01 = 1, f_02 = 2, f_12 = -1: s = (log s(1) s(2), 2 log s(-1),
+    # log s(-2) s(1)), and p_k ~ exp(s_k / 2) with T = 2.
+    class Stub:
+        classes_ = np.arange(3)
+
+        @staticmethod
+        def decision_function(X):
+            return np.tile([1.0, 2.0, -1.0], (len(X), 1))
+
+    clf = LabelPowersetWeightedSVC(kernel="rbf")
+    clf.estimator_ = Stub()
+    clf.temperature_ = 2.0
+
+    def s(x):
+        return 1 / (1 + np.exp(-x))
+
+    expected = np.sqrt([s(1) * s(2), s(-1) * s(-1), s(-2) * s(1)])
+    np.testing.assert_allclose(
+        clf._powerset_proba(np.zeros((1, 1))), [expected / expected.sum()]
+    )
+
+
+def test_marginal_log_loss_hand_computed():
+    from skmml.svm._label_powerset import _marginal_log_loss
+
+    # scores (0, log 3) at T = 1: p = (1/4, 3/4); label 0 is in combination 1
+    # only: P = 3/4 for a positive row (weight 2), 1/4... for a negative one.
+    scores = np.array([[0.0, np.log(3.0)], [0.0, np.log(3.0)]])
+    combos = np.array([[0.0], [1.0]])
+    truth = np.array([[1.0], [0.0]])
+    parts = [(scores, combos, truth, np.array([2.0, 1.0]))]
+    expected = -2 * np.log(0.75) - np.log(0.25)
+    assert _marginal_log_loss(0.0, parts) == pytest.approx(expected)
+    # T = 2: p ~ (1, sqrt(3))
+    p = np.sqrt(3) / (1 + np.sqrt(3))
+    expected = -2 * np.log(p) - np.log(1 - p)
+    assert _marginal_log_loss(np.log(2.0), parts) == pytest.approx(expected)
+
+
+def test_interleaved_folds_are_stratified_and_deterministic():
+    from skmml.svm._label_powerset import _interleaved_folds
+
+    codes = np.array([2, 0, 0, 1, 2, 0, 3, 1, 0])
+    folds = _interleaved_folds(codes, 3)
+    np.testing.assert_array_equal(folds, _interleaved_folds(codes, 3))
+    np.testing.assert_array_equal(np.bincount(folds), [3, 3, 3])
+    for f in range(3):  # every code with 2+ rows stays in every training part
+        assert set(codes[folds != f]) >= {0, 1, 2}
+
+
+def test_marginals_are_spread_not_collapsed():
+    X, Y, X_test, Y_test = _many_combinations_data()
+    old = LabelPowersetWeightedSVC(temperature=1.0).fit(X, Y)
+    clf = LabelPowersetWeightedSVC().fit(X, Y)
+    assert len(clf.label_combinations_) > 40
+    # The product of K - 1 duel probabilities at T = 1 is nearly one-hot:
+    # 87% of the marginals below 1e-3 here (14% at the fitted T ~ 2.8).
+    assert np.mean(old.predict_proba(X_test) < 1e-3) > 0.7
+    assert 1.5 < clf.temperature_ < 1e3
+    proba = clf.predict_proba(X_test)
+    assert np.all((proba >= 0) & (proba <= 1))
+    assert np.mean(proba < 1e-3) < 0.25
+    pos, neg = np.median(proba[Y_test == 1]), np.median(proba[Y_test == 0])
+    assert pos > 0.1 and pos > 10 * neg
+    # consistent with predict: its labels have the larger marginals
+    pred = clf.predict(X_test)
+    assert proba[pred == 1].mean() > 5 * proba[pred == 0].mean()
+    np.testing.assert_array_equal(pred, old.predict(X_test))
+
+
+@pytest.mark.parametrize("solver", ["libsvm", "liblinear", "least_squares"])
+def test_predict_does_not_depend_on_temperature(ml_data, solver):
+    X, Y, X_test, _ = ml_data
+    preds = [
+        LabelPowersetWeightedSVC(solver=solver, temperature=t, random_state=0)
+        .fit(X, Y)
+        .predict(X_test)
+        for t in ("auto", 1.0, 7.0)
+    ]
+    np.testing.assert_array_equal(preds[0], preds[1])
+    np.testing.assert_array_equal(preds[0], preds[2])
+
+
+def test_fixed_temperature_is_used_as_given(ml_data):
+    X, Y, X_test, _ = ml_data
+    clf = LabelPowersetWeightedSVC(temperature=3.0).fit(X, Y)
+    assert clf.temperature_ == 3.0
+    ovo = clf.estimator_.decision_function(X_test[:5])
+    expected = _winner_reference(ovo, len(clf.label_combinations_), 3.0)
+    np.testing.assert_allclose(
+        clf.predict_proba(X_test[:5]), expected @ clf.label_combinations_, rtol=1e-10
+    )
+
+
+def test_auto_temperature_deterministic_and_weighted(ml_data):
+    X, Y, _, _ = ml_data
+    a = LabelPowersetWeightedSVC().fit(X, Y).temperature_
+    assert a == LabelPowersetWeightedSVC().fit(X, Y).temperature_
+    # weighting a row by 2 counts it twice in the folds' log-loss too
+    sw = np.ones(len(X))
+    sw[::3] = 2.0
+    b = LabelPowersetWeightedSVC().fit(X, Y, sample_weight=sw).temperature_
+    assert b != a
+
+
+def test_auto_temperature_with_dict_weights_and_1d_targets():
+    X, Y, _, _ = _many_combinations_data()
+    combo = tuple(int(v) for v in Y[0])
+    clf = LabelPowersetWeightedSVC(class_weight={combo: 3.0}).fit(X, Y)
+    assert np.isfinite(clf.temperature_)
+    Xc, y = make_classification(
+        n_samples=90, n_features=5, n_informative=3, n_classes=3, random_state=0
+    )
+    clf = LabelPowersetWeightedSVC(class_weight={0: 2.0}).fit(Xc, y)
+    assert clf.temperature_ != 1.0
+    np.testing.assert_allclose(clf.predict_proba(Xc).sum(axis=1), 1.0)
+
+
+def test_tiny_data_falls_back_to_temperature_one():
+    # each fold leaves a single combination in its training part
+    X = np.array([[0.0], [1.0]])
+    Y = np.array([[0, 1], [1, 0]])
+    assert LabelPowersetWeightedSVC().fit(X, Y).temperature_ == 1.0
+
+
+def test_threshold_tuner_uses_the_marginals():
+    from sklearn.metrics import f1_score
+
+    from skmml.model_selection import MultiLabelThresholdTuner
+
+    X, Y, X_test, Y_test = _many_combinations_data()
+    tuner = MultiLabelThresholdTuner(
+        LabelPowersetWeightedSVC(), scoring="f1", cv=3
+    ).fit(X, Y)
+    pred = tuner.predict(X_test)
+    assert pred.shape == Y_test.shape and set(np.unique(pred)) <= {0, 1}
+    untuned = LabelPowersetWeightedSVC().fit(X, Y).predict(X_test)
+    tuned_f1 = f1_score(Y_test, pred, average="micro")
+    assert tuned_f1 >= f1_score(Y_test, untuned, average="micro") - 0.05
+
+
+# ------------------------------------ scikit-learn's many-classes warning
+@pytest.mark.parametrize("solver", ["libsvm", "liblinear", "least_squares"])
+def test_fit_does_not_leak_the_many_classes_warning(solver):
+    import warnings
+
+    X, Y, _, _ = _many_combinations_data()
+    before = list(warnings.filters)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        LabelPowersetWeightedSVC(solver=solver, random_state=0).fit(X, Y)
+    assert warnings.filters == before
+    # only that warning is silenced: others still reach the user
+    with pytest.warns(ConvergenceWarning):
+        LabelPowersetWeightedSVC(solver="liblinear", max_iter=1, random_state=0).fit(
+            X, Y
+        )
+
+
+def test_more_features_than_samples_makes_weights_and_C_inert():
+    # Every pair is separable: the maximum-margin hyperplanes (dual
+    # coefficients below every bound C s_i) are the solution (see Notes).
+    rng = np.random.RandomState(0)
+    X = rng.normal(size=(30, 60))
+    Y = rng.randint(0, 2, size=(30, 3))
+    X_test = rng.normal(size=(50, 60))
+    ref = LabelPowersetWeightedSVC(class_weight=None, temperature=1.0).fit(X, Y)
+    for params in ({"class_weight": "label"}, {"class_weight": "balanced"}, {"C": 50}):
+        clf = LabelPowersetWeightedSVC(temperature=1.0, **params).fit(X, Y)
+        np.testing.assert_array_equal(clf.predict(X_test), ref.predict(X_test))
+        np.testing.assert_allclose(
+            clf.estimator_.dual_coef_, ref.estimator_.dual_coef_, atol=1e-6
+        )

@@ -334,3 +334,31 @@ def test_dual_reaches_liblinear_and_the_same_model(data):
     assert_allclose(dual.decision_function(X), primal.decision_function(X), atol=1e-4)
     assert_array_equal(dual.predict(X), primal.predict(X))
     assert LabelPowersetWeightedSVC().dual == "auto"
+
+
+# ------------------------------------------------------------- issue 12
+@pytest.mark.parametrize("n_jobs", [None, 2])
+def test_fit_does_not_leak_the_many_classes_warning(n_jobs):
+    import warnings
+
+    rng = np.random.RandomState(0)
+    X = rng.normal(size=(60, 3))
+    Y = rng.randint(0, 2, size=(60, 8))  # ~50 of 64 combinations per subset
+    before = list(warnings.filters)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        RandomLabelsetsWeightedSVC(labelset_size=6, n_jobs=n_jobs, random_state=0).fit(
+            X, Y
+        )
+    assert warnings.filters == before
+
+
+def test_temperature_reaches_every_labelset(data):
+    X, Y = data
+    clf = RandomLabelsetsWeightedSVC(temperature=2.5, random_state=0).fit(X, Y)
+    fitted = [e for e in clf.estimators_ if hasattr(e, "temperature_")]
+    assert fitted and all(e.temperature_ == 2.5 for e in fitted)
+    auto = RandomLabelsetsWeightedSVC(random_state=0).fit(X, Y)
+    np.testing.assert_array_equal(auto.predict(X), clf.predict(X))
+    proba = auto.predict_proba(X)
+    assert np.all((proba >= 0) & (proba <= 1))
