@@ -40,6 +40,7 @@ GUIDE = {
     "compose": "user_guide/fusion",
     "datasets": "user_guide/datasets",
     "feature_selection": "user_guide/rf_selection",
+    "inspection": "user_guide/modality_inspection",
     "losses": "user_guide/losses",
     "metrics": "user_guide/model_selection",
     "model_selection": "user_guide/model_selection",
