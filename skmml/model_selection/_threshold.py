@@ -67,6 +67,7 @@ _MAX_SWEEPS = 20
 # An improvement smaller than this does not move a threshold (ensures the
 # ascent terminates and ties keep the current value).
 _TOL = 1e-12
+_GUARDS = ("one_se", "mean")
 
 
 # --------------------------------------------------------------------------
@@ -585,10 +586,14 @@ class _SeparableObjective:
     independent = True
 
     def __init__(self, terms):
+        self.fold_terms = terms  # (n_folds, n_labels, n_thresholds)
         self.terms = terms.mean(axis=0)  # (n_labels, n_thresholds)
 
     def value(self, k):
         return float(self.terms[np.arange(k.shape[0]), k].sum())
+
+    def fold_values(self, k):
+        return self.fold_terms[:, np.arange(k.shape[0]), k].sum(axis=1)
 
     def curve(self, j, k):
         return self.value(k) - self.terms[j, k[j]] + self.terms[j]
@@ -606,8 +611,11 @@ class _MicroF1Objective:
         labels = np.arange(k.shape[0])
         return [c[:, labels, k].sum(axis=1) for c in (self.tp, self.fp, self.fn)]
 
+    def fold_values(self, k):
+        return _f1_from_counts(*self._totals(k))
+
     def value(self, k):
-        return float(np.mean(_f1_from_counts(*self._totals(k))))
+        return float(np.mean(self.fold_values(k)))
 
     def curve(self, j, k):
         parts = []
@@ -643,26 +651,31 @@ class _RowwiseObjective:
         # zero_division=0, the default of skmml.metrics.example_f1
         return _example_f1_from_counts(tp, Y.sum(axis=1)[:, None], n_pred)
 
-    def curve(self, j, k):
+    def _fold_curves(self, j, k):
         thresholds = self.grid[np.arange(k.shape[0]), k]
-        values = np.zeros(self.grid.shape[1])
-        for S, Y, known, rows in self.folds:
+        values = np.zeros((len(self.folds), self.grid.shape[1]))
+        for f, (S, Y, known, rows) in enumerate(self.folds):
             P = (S >= thresholds).astype(np.int64)
             Pj = S[:, j][:, None] >= self.grid[j][None, :]
             if known is None:
-                values += self._row_scores(Y, P, j, Pj).mean(axis=0)
+                values[f] = self._row_scores(Y, P, j, Pj).mean(axis=0)
                 continue
             # predictions on unknown entries are not counted; rows without
             # any known entry are left out of the mean
             P *= known
             Pj &= known[:, j][:, None]
             if rows.any():
-                values += self._row_scores(Y, P, j, Pj)[rows].mean(axis=0)
-        return values / len(self.folds)
+                values[f] = self._row_scores(Y, P, j, Pj)[rows].mean(axis=0)
+        return values
+
+    def curve(self, j, k):
+        return self._fold_curves(j, k).mean(axis=0)
+
+    def fold_values(self, k):
+        return self._fold_curves(0, k)[:, k[0]]
 
     def value(self, k):
-        j = 0
-        return float(self.curve(j, k)[k[j]])
+        return float(self.fold_values(k).mean())
 
 
 class _MetricObjective:
@@ -690,16 +703,14 @@ class _MetricObjective:
                 f"or one of the built-in objectives {sorted(_FAST)}."
             ) from exc
 
-    def value(self, k):
+    def fold_values(self, k):
         thresholds = self.grid[np.arange(k.shape[0]), k]
-        return float(
-            np.mean(
-                [
-                    self._call(Y, (S >= thresholds).astype(np.int64))
-                    for S, Y in self.folds
-                ]
-            )
+        return np.array(
+            [self._call(Y, (S >= thresholds).astype(np.int64)) for S, Y in self.folds]
         )
+
+    def value(self, k):
+        return float(np.mean(self.fold_values(k)))
 
     def curve(self, j, k):
         thresholds = self.grid[np.arange(k.shape[0]), k]
@@ -742,6 +753,65 @@ def _metric_from_scoring(scoring):
     return metric
 
 
+def _default_thresholds(estimator, method, n_labels):
+    """Thresholds of the untuned decision, shape (n_labels,).
+
+    0.5 for probabilities and 0 for decision values, or, for probabilities,
+    the estimator's own number ``threshold`` when it has one (the RMLC,
+    ResBiLSTM and random-labelsets classifiers predict from it).
+    """
+    value = _DEFAULT_THRESHOLD[method]
+    own = getattr(estimator, "threshold", None)
+    if (
+        method == "predict_proba"
+        and isinstance(own, numbers.Real)
+        and not isinstance(own, bool)
+        and np.isfinite(own)
+    ):
+        value = float(own)
+    return np.full(n_labels, value, dtype=np.float64)
+
+
+def _quantile_cuts(scores, n_cuts):
+    """``n_cuts`` thresholds at evenly spaced quantiles of ``scores``.
+
+    Cut ``t`` predicts the scores from rank ``r_t = floor(t (n - 1) /
+    (n_cuts - 1))`` of the sorted scores up, so every distinct cut is a
+    candidate once ``n_cuts >= n``. Except for the lowest (predict every
+    row), it sits halfway between that score and the next lower distinct
+    one: the same out-of-fold predictions with a margin on both sides,
+    whatever the scale of the scores (no rounding puts it above the score).
+    """
+    ordered = np.sort(scores)
+    n = ordered.shape[0]
+    ranks = np.arange(n_cuts) * (n - 1) // max(n_cuts - 1, 1)
+    picks = ordered[ranks]
+    distinct = np.unique(ordered)
+    below = distinct[np.maximum(np.searchsorted(distinct, picks) - 1, 0)]
+    middle = below + (picks - below) / 2
+    return np.where((picks > below) & (middle > below), middle, picks)
+
+
+def _known_positives(folds):
+    """Known positives of each label over the out-of-fold rows."""
+    Y = np.vstack([Y for _, Y in folds])
+    return (np.where(observed_mask(Y), Y, 0) == 1).sum(axis=0)
+
+
+def _improves(diff, guard):
+    """Whether per-fold gains ``diff`` (tuned minus default) pass ``guard``.
+
+    ``"mean"``: the mean gain is positive. ``"one_se"``: the mean gain
+    exceeds its standard error over the folds, ``std(diff, ddof=1) /
+    sqrt(F)`` (0 with a single fold).
+    """
+    diff = np.asarray(diff, dtype=np.float64)
+    margin = 0.0
+    if guard == "one_se" and diff.shape[0] > 1:
+        margin = float(np.std(diff, ddof=1)) / np.sqrt(diff.shape[0])
+    return float(np.mean(diff)) - margin > _TOL
+
+
 class MultiLabelThresholdTuner(_BaseMultiLabelThreshold):
     """Multi-label classifier whose per-label thresholds are tuned by CV.
 
@@ -751,7 +821,11 @@ class MultiLabelThresholdTuner(_BaseMultiLabelThreshold):
     scores (``predict_proba`` or ``decision_function``, one column per
     label) are compared with a grid of candidate thresholds per label, and
     the thresholds maximising ``scoring`` averaged over the folds are kept in
-    ``thresholds_``. The estimator is then refitted on all the data. With a
+    ``thresholds_``, unless tuning does not improve on the untuned decision:
+    labels with fewer than ``min_positives`` known positives keep the
+    default threshold, and ``guard`` keeps it where the gain of tuning,
+    estimated on folds the thresholds were not tuned on, is within noise.
+    The estimator is then refitted on all the data. With a
     1-D binary ``y`` it tunes one threshold for the positive class
     ``classes_[1]``, like ``TunedThresholdClassifierCV``. A partially
     labelled ``y`` (NaN = unknown) tunes each label on the rows where it is
@@ -785,10 +859,47 @@ default="auto"
         Scores to threshold; ``"auto"`` tries ``predict_proba`` then
         ``decision_function``.
     thresholds : int or array-like, default=100
-        Candidate thresholds. An int ``T`` gives, per label, ``T`` evenly
-        spaced values from the smallest to the largest out-of-fold score of
-        that label. An array of shape (T,) is used for every label; one of
-        shape (n_labels, T) gives each label its own candidates.
+        Candidate thresholds. An int ``T`` gives, per label, ``T`` cuts at
+        evenly spaced quantiles of the label's out-of-fold scores (see
+        Notes), so scores crowded near one value are resolved as well as
+        spread ones. An array of shape (T,) is used for every label; one of
+        shape (n_labels, T) gives each label its own candidates. The
+        default threshold of each label (see ``default_thresholds_``) is
+        always added, and each label's candidates are sorted.
+
+        .. versionchanged:: 0.1.0
+           Quantiles of the scores instead of ``T`` evenly spaced values
+           from their minimum to their maximum, which could not resolve
+           scores crowded near 0 (99% of the marginals of
+           ``LabelPowersetWeightedSVC`` below 1e-3); the default threshold
+           is a candidate.
+
+    min_positives : int, default=10
+        Labels with fewer known positives than this in the rows the
+        thresholds are tuned on (all of ``y`` for k-fold ``cv`` and
+        ``"prefit"``, the validation part for a float ``cv``) keep their
+        default threshold; they are listed in ``fallback_labels_``. Below
+        ten positives, two per fold of the default 5-fold ``cv``, a label's
+        out-of-fold F1 rests on a handful of rows and its maximum over the
+        grid is mostly noise: with 2-3 positives it is reached at a
+        near-zero threshold that predicts the label for a large share of
+        the rows. 0 tunes every label.
+
+        .. versionadded:: 0.1.0
+
+    guard : {"one_se", "mean"} or None, default="one_se"
+        Keep the default threshold unless tuning improves the objective on
+        folds the thresholds were not tuned on. For each fold ``f``, the
+        thresholds are tuned again on the other folds and their gain over
+        the defaults measured on ``f``. ``"one_se"`` keeps the tuned
+        thresholds if the mean gain exceeds its standard error over the
+        folds, ``"mean"`` if it is positive, None always. The test is per
+        label for the separable objectives (``"f1"``, ``"macro_f1"``,
+        ``"weighted_f1"``, ``"neg_hamming_loss"``), on all thresholds
+        together otherwise. See Notes.
+
+        .. versionadded:: 0.1.0
+
     cv : int, float, cross-validation generator, iterable, "prefit" or \
 None, default=5
         Splitting strategy:
@@ -829,17 +940,31 @@ None, default=5
         Tuned threshold of each label (shape (1,) for a 1-D binary ``y``).
     best_score_ : float
         Objective at ``thresholds_``, averaged over the folds.
+    default_thresholds_ : ndarray of shape (n_labels,)
+        Threshold of the untuned decision: 0.5 for ``predict_proba`` (the
+        estimator's own number ``threshold`` if it has one, as
+        :class:`~skmml.neural.RMLCClassifier`), 0 for
+        ``decision_function``.
+    default_score_ : float
+        Objective at ``default_thresholds_``, averaged over the folds.
+    tuned_mask_ : ndarray of bool of shape (n_labels,)
+        Whether each label's threshold differs from its default (False for
+        the labels below ``min_positives`` and those the guard reverted).
+    fallback_labels_ : ndarray of int
+        Indices of the labels below ``min_positives``.
     response_method_ : str
         ``"predict_proba"`` or ``"decision_function"``.
     n_sweeps_ : int
         Coordinate-ascent sweeps over the labels (0 when the objective is
         separable and each label was tuned in one step).
     cv_results_ : dict
-        Only with ``store_cv_results=True``: ``"thresholds"``, the grid of
-        shape (n_labels, T), and ``"scores"``, of the same shape, where
+        Only with ``store_cv_results=True``: ``"thresholds"``, the sorted
+        grid of shape (n_labels, T + 1) (the default included), and
+        ``"scores"``, of the same shape, where
         ``scores[j, t]`` is the objective when label ``j`` uses
         ``thresholds[j, t]`` and the other labels their ``thresholds_``
-        (so every row peaks at ``best_score_``).
+        (so every row peaks at ``best_score_`` unless ``min_positives`` or
+        ``guard`` kept a default).
     classes_ : ndarray or list of ndarray
         ``estimator_.classes_`` when it exists; else the sorted classes of a
         1-D ``y`` or ``np.arange(n_labels)``.
@@ -878,12 +1003,56 @@ None, default=5
     on the predictions, :math:`T` times per label, fold and sweep, which is
     much slower.
 
-    Ties go to the first best candidate (the lowest threshold of an
-    increasing grid), as in scikit-learn. Labels whose out-of-fold scores
-    are all equal cannot be tuned; with an int ``thresholds`` they keep the
-    default threshold (0.5 for probabilities, 0 for decision values) and a
-    warning names them. The objective ignores ``sample_weight``, which is
-    only passed to the estimator's ``fit``.
+    **Candidates.** With an int ``thresholds`` ``T``, let
+    :math:`s_{(0)} \\le \\dots \\le s_{(n-1)}` be label :math:`j`'s pooled
+    out-of-fold scores on its known rows. Candidate :math:`t = 0, \\dots,
+    T-1` predicts the scores from rank :math:`r_t = \\lfloor t(n-1)/(T-1)
+    \\rfloor` up (a quantile, so every distinct cut is a candidate once
+    :math:`T \\ge n`, whatever the scale of the scores); it sits halfway
+    between :math:`s_{(r_t)}` and the next lower distinct score, except the
+    lowest, :math:`s_{(0)}`, which predicts every row. The default
+    threshold :math:`\\tau^0_j` is always added, so "untuned" is always a
+    candidate.
+
+    Ties go to the first best candidate (the lowest threshold of the sorted
+    grid), as in scikit-learn. Labels whose out-of-fold scores are all
+    equal cannot be tuned; with an int ``thresholds`` they keep the default
+    threshold (0.5 for probabilities, 0 for decision values) and a warning
+    names them. The objective ignores ``sample_weight``, which is only
+    passed to the estimator's ``fit``.
+
+    **Safeguards.** Labels with fewer than ``min_positives`` known positives
+    keep :math:`\\tau^0_j` and take no part in the search. Then ``guard``
+    asks whether tuning improves the objective on data it was not tuned on
+    (the maximum over the grid of the out-of-fold objective is biased
+    upwards by the search itself). For each fold :math:`f`, the search is
+    run again on the other folds, giving :math:`\\tau^{(-f)}`, and its gain
+    on fold :math:`f` is :math:`g_f = M(Y^{(f)}, \\hat Y^{(f)}(\\tau^{(-f)}))
+    - M(Y^{(f)}, \\hat Y^{(f)}(\\tau^0))`. The tuned thresholds are kept if
+    :math:`\\bar g > \\mathrm{SE}(g) = \\mathrm{sd}(g) / \\sqrt{F}` (``"one_se"``,
+    with ``sd`` of ``ddof=1``) or :math:`\\bar g > 0` (``"mean"``), and
+    replaced by :math:`\\tau^0` otherwise. For a separable objective the
+    test is made label by label on its term (:math:`M` = that label's F1,
+    say), for the other objectives on all thresholds together. With a
+    single split (``"prefit"`` or a float ``cv``) there is nothing to
+    cross-fit: the tuned thresholds must beat :math:`\\tau^0` on the
+    validation rows themselves. This costs no model fit: the searches reuse
+    the out-of-fold scores (:math:`F` more coordinate ascents for a global
+    objective). The one-standard-error rule is the one of Breiman et al.
+    for tree pruning [3]_, and makes the tuned model no worse than the
+    untuned one beyond noise; ``"mean"`` keeps more of the gains on small
+    data (with 3 folds, 2.4 times the macro-F1 gain of ``"one_se"`` on
+    five labels with 15-150 positives) at the price of tuning on noise more
+    often (on scores unrelated to the labels, F1 per label: 57% of the
+    labels tuned with no guard, 20% with ``"mean"``, 8% with
+    ``"one_se"``).
+
+    .. versionchanged:: 0.1.0
+       ``min_positives`` and ``guard`` (on by default) keep the untuned
+       decision where tuning cannot be trusted: tuned for macro-F1 on a
+       long-tailed set, the earlier tuner predicted labels with 2-3
+       positives for 40% of the rows, and micro-F1 fell from 0.72 to 0.08.
+       ``min_positives=0, guard=None`` restores the plain maximisation.
 
     **Partially labelled y.** NaN entries of a 2-D ``y`` (``pd.NA`` in
     pandas, explicit NaN in a sparse matrix) are unknown labels. The
@@ -914,6 +1083,8 @@ None, default=5
     .. [2] R.-E. Fan and C.-J. Lin, "A study on threshold selection for
        multi-label classification", Technical report, National Taiwan
        University, 2007.
+    .. [3] L. Breiman, J. H. Friedman, R. A. Olshen and C. J. Stone,
+       "Classification and Regression Trees", Wadsworth, 1984, section 3.4.3.
 
     Examples
     --------
@@ -929,18 +1100,24 @@ None, default=5
     >>> model = OneVsRestClassifier(LogisticRegression(solver="liblinear"))
     >>> tuner = MultiLabelThresholdTuner(model, scoring="f1", cv=3)
     >>> tuner.fit(X_train, Y_train).thresholds_.round(2)
-    array([0.29, 0.13])
+    array([0.29, 0.15])
+    >>> tuner.tuned_mask_  # both labels pass the guard
+    array([ True,  True])
+    >>> round(tuner.default_score_, 2), round(tuner.best_score_, 2)  # inner CV
+    (0.16, 0.45)
     >>> untuned = model.fit(X_train, Y_train)  # thresholds of 0.5
     >>> round(macro_f1(Y_test, untuned.predict(X_test)), 2)
     0.1
     >>> round(macro_f1(Y_test, tuner.predict(X_test)), 2)
-    0.49
+    0.51
     """
 
     _parameter_constraints: dict = {
         **_BaseMultiLabelThreshold._parameter_constraints,
         "scoring": [str, callable],
         "thresholds": [Interval(Integral, 1, None, closed="left"), "array-like"],
+        "min_positives": [Interval(Integral, 0, None, closed="left")],
+        "guard": [StrOptions(set(_GUARDS)), None],
         "cv": [
             "cv_object",
             StrOptions({"prefit"}),
@@ -960,6 +1137,8 @@ None, default=5
         scoring="f1",
         response_method="auto",
         thresholds=100,
+        min_positives=10,
+        guard="one_se",
         cv=5,
         refit=True,
         n_jobs=None,
@@ -970,6 +1149,8 @@ None, default=5
         super().__init__(estimator, response_method=response_method)
         self.scoring = scoring
         self.thresholds = thresholds
+        self.min_positives = min_positives
+        self.guard = guard
         self.cv = cv
         self.refit = refit
         self.n_jobs = n_jobs
@@ -1051,42 +1232,51 @@ None, default=5
             raise ValueError("When cv has several folds, refit cannot be False.")
         return splits
 
-    def _grid(self, kind, param, folds, n_labels):
-        """Candidate thresholds of shape (n_labels, T)."""
+    def _grid(self, kind, param, folds, default, tunable):
+        """Sorted candidate thresholds of shape (n_labels, T + 1).
+
+        Every row holds ``default`` (the untuned threshold of the label); an
+        int ``T`` adds ``T`` quantiles of the label's out-of-fold scores on
+        its known rows.
+        """
+        n_labels = default.shape[0]
         if kind == "array":
             if param.ndim == 1:
-                return np.tile(param, (n_labels, 1))
-            if param.shape[0] != n_labels:
+                grid = np.tile(param, (n_labels, 1))
+            elif param.shape[0] != n_labels:
                 raise ValueError(
                     f"A 2-D thresholds array needs one row per label: shape "
                     f"({n_labels}, T); got {param.shape}."
                 )
-            return param.copy()
+            else:
+                grid = param
+            grid = np.column_stack([grid, default])
+            return np.sort(grid, axis=1, kind="stable")
         scores = np.vstack([S for S, _ in folds])
         Y = np.vstack([Y for _, Y in folds])
-        if has_unknown(Y):
-            # each label's range over its known rows only
-            known = observed_mask(Y)
-            low = np.where(known, scores, np.inf).min(axis=0)
-            high = np.where(known, scores, -np.inf).max(axis=0)
-            empty = ~known.any(axis=0)
-            low[empty] = high[empty] = 0.0
-        else:
-            low, high = scores.min(axis=0), scores.max(axis=0)
-        grid = np.linspace(low, high, num=param, axis=1)
-        constant = np.flatnonzero(low == high)
-        if constant.size:
-            grid[constant] = _DEFAULT_THRESHOLD[self.response_method_]
+        grid = np.empty((n_labels, param + 1))
+        grid[:, param] = default
+        constant = []
+        known = observed_mask(Y)
+        for j in range(n_labels):
+            label_scores = scores[known[:, j], j]
+            if label_scores.size == 0 or np.ptp(label_scores) == 0:
+                grid[j] = default[j]
+                constant.append(j)
+            else:
+                grid[j, :param] = _quantile_cuts(label_scores, param)
+        # labels left at their default anyway (too few positives) need no word
+        constant = [j for j in constant if tunable[j]]
+        if constant:
             warnings.warn(
-                f"The out-of-fold scores of label(s) {constant.tolist()} are "
-                "constant"
+                f"The out-of-fold scores of label(s) {constant} are constant"
                 + (" or unknown" if has_unknown(Y) else "")
                 + ", so their thresholds cannot be tuned; they keep the "
-                f"default {_DEFAULT_THRESHOLD[self.response_method_]}.",
+                f"default {default[constant[0]]:g}.",
                 UserWarning,
                 stacklevel=3,
             )
-        return grid
+        return np.sort(grid, axis=1)
 
     def _objective(self, folds, grid):
         scoring = self.scoring
@@ -1208,15 +1398,38 @@ None, default=5
         ]
         self._log(1, f"out-of-fold scores ready in {time.perf_counter() - start:.1f}s")
 
-        grid = self._grid(kind, grid_param, folds, n_labels)
+        default = _default_thresholds(self.estimator, self.response_method_, n_labels)
+        tunable = _known_positives(folds) >= self.min_positives
+        grid = self._grid(kind, grid_param, folds, default, tunable)
+        # first column holding the default: "untuned" is always a candidate
+        untuned = np.argmax(grid == default[:, None], axis=1)
         objective = self._objective(folds, grid)
-        best = self._search(objective, folds, grid)
-        self.thresholds_ = grid[np.arange(n_labels), best]
+        best = self._search(objective, folds, grid, untuned, tunable)
+        labels = np.arange(n_labels)
+        self.thresholds_ = grid[labels, best]
+        self.default_thresholds_ = default
         self.best_score_ = objective.value(best)
+        self.default_score_ = objective.value(untuned)
+        self.tuned_mask_ = self.thresholds_ != default
+        self.fallback_labels_ = np.flatnonzero(~tunable)
         if self.store_cv_results:
             curves = np.vstack([objective.curve(j, best) for j in range(n_labels)])
             self.cv_results_ = {"thresholds": grid, "scores": curves}
-        self._log(1, f"best_score_={self.best_score_:.4f}")
+        if not tunable.any():
+            warnings.warn(
+                f"No label has min_positives={self.min_positives} known "
+                "positive(s) in the tuning data, so every threshold keeps its "
+                "default (the untuned decision).",
+                UserWarning,
+                stacklevel=3,
+            )
+        self._log(
+            1,
+            f"{int(self.tuned_mask_.sum())} of {n_labels} threshold(s) tuned, "
+            f"{self.fallback_labels_.size} below min_positives; "
+            f"best_score_={self.best_score_:.4f}, "
+            f"default_score_={self.default_score_:.4f}",
+        )
 
         if prefit:
             self.estimator_ = self.estimator
@@ -1228,32 +1441,90 @@ None, default=5
         self._finish_fit(n_labels)
         return self
 
-    def _search(self, objective, folds, grid):
-        """Indices into ``grid`` (one per label) maximising ``objective``."""
-        n_labels = grid.shape[0]
+    def _search(self, objective, folds, grid, untuned, tunable):
+        """Indices into ``grid`` (one per label) maximising ``objective``.
+
+        Labels that are not ``tunable`` stay at ``untuned``; ``guard`` then
+        reverts tuned thresholds whose cross-fitted gain over ``untuned``
+        does not pass it (per label for a separable objective, all labels
+        together otherwise).
+        """
+        guard, n_folds = self.guard, len(folds)
+        labels = np.arange(grid.shape[0])
         if objective.independent:
             self.n_sweeps_ = 0
-            return np.argmax(objective.terms, axis=1)
+            terms = objective.fold_terms  # (n_folds, n_labels, T)
+            best = _separable_best(terms.mean(axis=0), untuned, tunable)
+            if guard is None or not np.any(best != untuned):
+                return best
+            # gain on fold f of the thresholds tuned on the other folds
+            picks = np.tile(best, (n_folds, 1))
+            if n_folds > 1:
+                total = terms.sum(axis=0)
+                for f in range(n_folds):
+                    rest = (total - terms[f]) / (n_folds - 1)
+                    picks[f] = _separable_best(rest, untuned, tunable)
+            gains = np.stack(
+                [
+                    terms[f, labels, picks[f]] - terms[f, labels, untuned]
+                    for f in range(n_folds)
+                ]
+            )
+            for j in np.flatnonzero(best != untuned):
+                if not _improves(gains[:, j], guard):
+                    best[j] = untuned[j]
+            self._log(
+                1, f"guard: {int(np.sum(best != untuned))} tuned threshold(s) kept"
+            )
+            return best
+        best, self.n_sweeps_ = self._ascend(objective, folds, grid, untuned, tunable)
+        if guard is None or not np.any(best != untuned):
+            return best
+        if n_folds == 1:
+            gains = objective.fold_values(best) - objective.fold_values(untuned)
+        else:
+            gains = np.empty(n_folds)
+            for f in range(n_folds):
+                rest = folds[:f] + folds[f + 1 :]
+                search = self._objective(rest, grid)
+                pick, _ = self._ascend(search, rest, grid, untuned, tunable, quiet=True)
+                held = self._objective(folds[f : f + 1], grid)
+                gains[f] = held.value(pick) - held.value(untuned)
+        if not _improves(gains, guard):
+            self._log(1, "guard: the tuned thresholds are reverted to the default")
+            return untuned.copy()
+        return best
+
+    def _ascend(self, objective, folds, grid, untuned, tunable, quiet=False):
+        """Coordinate ascent of a global objective: ``(indices, sweeps)``."""
         # start from the per-label F1 optima
         tp, fp, fn = _fold_counts(folds, grid)
-        best = np.argmax(_f1_from_counts(tp, fp, fn).mean(axis=0), axis=1)
+        start = np.argmax(_f1_from_counts(tp, fp, fn).mean(axis=0), axis=1)
+        best = np.where(tunable, start, untuned)
+        sweep = 0
         for sweep in range(1, _MAX_SWEEPS + 1):
             changed = 0
-            for j in range(n_labels):
+            for j in np.flatnonzero(tunable):
                 curve = objective.curve(j, best)
                 candidate = int(np.argmax(curve))
                 if curve[candidate] > curve[best[j]] + _TOL:
                     best[j] = candidate
                     changed += 1
-            self._log(2, f"sweep {sweep}: {changed} threshold(s) moved")
+            if not quiet:
+                self._log(2, f"sweep {sweep}: {changed} threshold(s) moved")
             if not changed:
                 break
         else:
-            warnings.warn(
-                f"Coordinate ascent did not converge in {_MAX_SWEEPS} sweeps; "
-                "the thresholds are the last ones found.",
-                ConvergenceWarning,
-                stacklevel=3,
-            )
-        self.n_sweeps_ = sweep
-        return best
+            if not quiet:
+                warnings.warn(
+                    f"Coordinate ascent did not converge in {_MAX_SWEEPS} "
+                    "sweeps; the thresholds are the last ones found.",
+                    ConvergenceWarning,
+                    stacklevel=4,
+                )
+        return best, sweep
+
+
+def _separable_best(terms, untuned, tunable):
+    """Per-label argmax of ``terms`` (n_labels, T); ``untuned`` if not tunable."""
+    return np.where(tunable, np.argmax(terms, axis=1), untuned)

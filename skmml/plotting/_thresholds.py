@@ -16,6 +16,18 @@ _KINDS = ("bar", "curves")
 _DEFAULT_THRESHOLD = {"predict_proba": 0.5, "decision_function": 0.0}
 
 
+def _default_line(estimator):
+    """The untuned threshold of a fitted threshold classifier.
+
+    A tuner's ``default_thresholds_`` when they are all equal (the wrapped
+    estimator's own ``threshold``, say), else the response method's default.
+    """
+    own = np.asarray(getattr(estimator, "default_thresholds_", []), dtype=float)
+    if own.size and np.all(own == own.flat[0]):
+        return float(own.flat[0])
+    return _DEFAULT_THRESHOLD.get(estimator.response_method_)
+
+
 class ThresholdDisplay:
     """Per-label decision thresholds of a multi-label threshold classifier.
 
@@ -308,7 +320,7 @@ FixedMultiLabelThresholdClassifier
         display = cls(
             thresholds,
             label_names=label_names,
-            default_threshold=_DEFAULT_THRESHOLD.get(estimator.response_method_),
+            default_threshold=_default_line(estimator),
             cv_thresholds=results.get("thresholds"),
             cv_scores=results.get("scores"),
             scoring=scoring if isinstance(scoring, str) else None,
