@@ -7,7 +7,7 @@ import scipy.sparse as sp
 from sklearn.base import BaseEstimator, TransformerMixin, clone
 from sklearn.compose import ColumnTransformer
 from sklearn.impute import SimpleImputer
-from sklearn.utils import Bunch
+from sklearn.utils import Bunch, _safe_indexing
 from sklearn.utils._indexing import _get_column_indices
 from sklearn.utils.metadata_routing import (
     MetadataRouter,
@@ -17,7 +17,11 @@ from sklearn.utils.metadata_routing import (
     process_routing,
 )
 from sklearn.utils.metaestimators import _BaseComposition
-from sklearn.utils.validation import check_is_fitted, validate_data
+from sklearn.utils.validation import (
+    _check_method_params,
+    check_is_fitted,
+    validate_data,
+)
 
 from ..utils import (
     check_modality_name,
@@ -25,6 +29,7 @@ from ..utils import (
     resolve_modalities,
 )
 from ..utils._param_validation import Hidden, Interval, StrOptions, _fit_context
+from ..utils._tags import with_missing_modalities
 
 _MISSING_FEATURE = "missing"
 
@@ -151,12 +156,33 @@ def _scaled_total_variance(Z):
     return float((sq_dev.sum(axis=0) / n_obs).sum())
 
 
+def _expand_rows(Z, present, n_rows):
+    """``Z`` (rows ``present``) as ``n_rows`` rows, the others all NaN."""
+    n_cols = Z.shape[1]
+    if sp.issparse(Z):
+        nan = sp.csr_matrix(np.full((n_rows - present.size, n_cols), np.nan))
+        stacked = sp.vstack([sp.csr_matrix(Z), nan]).tocsr()
+        missing = np.setdiff1d(np.arange(n_rows), present)
+        order = np.argsort(np.concatenate([present, missing]), kind="stable")
+        return stacked[order]
+    dtype = (
+        Z.dtype
+        if Z.dtype.kind in "fc"
+        else (np.float64 if Z.dtype.kind in "biu" else object)
+    )
+    out = np.full((n_rows, n_cols), np.nan, dtype=dtype)
+    out[present] = Z
+    return out
+
+
 class _ModalityBlock(TransformerMixin, BaseEstimator):
     """Handle one modality inside the ColumnTransformer.
 
     Detects rows whose whole block is missing, imputes them if asked, applies
     the user's transformer (a clone) and scales its output by the block
-    weight; appends the ``missing`` indicator column when imputing.
+    weight; appends the ``missing`` indicator column when imputing. With
+    ``missing="passthrough"`` the transformer sees the present rows only and
+    the missing rows come out all NaN.
     """
 
     def __init__(self, transformer, *, modality, missing="error", weighting=None):
@@ -216,9 +242,19 @@ class _ModalityBlock(TransformerMixin, BaseEstimator):
             raise ValueError(
                 f"Modality {self.modality!r} is entirely missing (all NaN) in "
                 f"{n_missing} of {rows.size} row(s) (rows {first}"
-                f"{', ...' if n_missing > 5 else ''}). Remove those rows or set "
-                "missing='impute' to impute the block and add an indicator column."
+                f"{', ...' if n_missing > 5 else ''}). Remove those rows, set "
+                "missing='impute' to impute the block and add an indicator "
+                "column, or missing='passthrough' to keep them NaN for a model "
+                "that accepts missing modalities "
+                "(skmml.utils.accepts_missing_modalities)."
             )
+        if self.missing == "passthrough":
+            if fit and n_missing == rows.size:
+                raise ValueError(
+                    f"Modality {self.modality!r} is entirely missing (all NaN) "
+                    "in every row; its transformer cannot be fitted."
+                )
+            return X, rows
         if n_missing:
             block = values[rows]
             if not sp.issparse(block) and block.dtype == object:
@@ -228,13 +264,21 @@ class _ModalityBlock(TransformerMixin, BaseEstimator):
             X = _fill_rows(X, rows, fill[0])
         return X, rows
 
-    def _finish(self, Z, rows, *, fit):
+    def _present(self, X, rows):
+        """Rows the transformer sees: all, or the present ones (passthrough)."""
+        if self.missing == "passthrough" and rows.any():
+            return np.flatnonzero(~rows)
+        return None
+
+    def _finish(self, Z, rows, *, fit, present=None):
         if hasattr(Z, "iloc"):  # a transformer configured for pandas output
             Z = _as_block(Z).to_numpy()
         elif _is_polars(Z):
             Z = Z.to_numpy()
         elif not sp.issparse(Z):
             Z = np.asarray(Z)
+        if present is not None:
+            Z = _expand_rows(Z, present, rows.size)
         if isinstance(self.transformer_, str) and Z.ndim == 1:
             Z = Z.reshape(-1, 1)  # a single column selected by a scalar
         if Z.ndim != 2:
@@ -285,19 +329,30 @@ class _ModalityBlock(TransformerMixin, BaseEstimator):
             self, X, reset=True, skip_check_array=True, ensure_2d=len(X.shape) == 2
         )
         X, rows = self._prepare(_as_block(X), fit=True)
+        present = None
         if isinstance(self.transformer, str) and self.transformer == "passthrough":
             self.transformer_ = "passthrough"
             Z = X
         else:
             self.transformer_ = clone(self.transformer)
             routed = self._routed(params, "fit_transform")
+            present = self._present(X, rows)
+            if present is not None:  # fit on the rows with the modality
+                routed = Bunch(
+                    **{
+                        method: _check_method_params(X, kwargs, indices=present)
+                        for method, kwargs in routed.items()
+                    }
+                )
+                X = _safe_indexing(X, present)
+                y = None if y is None else _safe_indexing(y, present)
             if hasattr(self.transformer_, "fit_transform"):
                 Z = self.transformer_.fit_transform(X, y, **routed.fit_transform)
             else:
                 Z = self.transformer_.fit(X, y, **routed.fit).transform(
                     X, **routed.transform
                 )
-        return self._finish(Z, rows, fit=True)
+        return self._finish(Z, rows, fit=True, present=present)
 
     def fit(self, X, y=None, **params):
         self.fit_transform(X, y, **params)
@@ -306,12 +361,22 @@ class _ModalityBlock(TransformerMixin, BaseEstimator):
     def transform(self, X, **params):
         check_is_fitted(self, "weight_")
         X, rows = self._prepare(_as_block(X), fit=False)
+        present = None
         if isinstance(self.transformer_, str):
             Z = X
         else:
             routed = self._routed(params, "transform")
-            Z = self.transformer_.transform(X, **routed.transform)
-        return self._finish(Z, rows, fit=False)
+            present = self._present(X, rows)
+            if present is not None:
+                routed = _check_method_params(X, routed.transform, indices=present)
+                X = _safe_indexing(X, present)
+            else:
+                routed = routed.transform
+            if present is not None and present.size == 0:
+                Z = np.empty((0, self.n_features_out_))
+            else:
+                Z = self.transformer_.transform(X, **routed)
+        return self._finish(Z, rows, fit=False, present=present)
 
     def _routed(self, params, method):
         """Metadata of the user's transformer (empty unless routing is enabled)."""
@@ -393,7 +458,7 @@ class MultiModalConcatenator(TransformerMixin, _BaseComposition):
           not in the dict get 1.
 
         Missing-indicator columns are never weighted.
-    missing : {"error", "impute"}, default="error"
+    missing : {"error", "impute", "passthrough"}, default="error"
         What to do with a *missing modality*, a row whose whole block is NaN
         (``None`` / NaN for non-numeric columns of a DataFrame):
 
@@ -404,6 +469,14 @@ class MultiModalConcatenator(TransformerMixin, _BaseComposition):
           value for non-numeric columns; 0 for a column never observed) before
           the modality's transformer, and append one 0/1 indicator column per
           modality, named ``"{modality}__missing"``.
+        - ``"passthrough"``: keep the missing modality for the next step, an
+          estimator that accepts missing modalities (such as
+          :class:`~skmml.neural.RMLCClassifier`; see
+          :func:`skmml.utils.accepts_missing_modalities`): the modality's
+          transformer is fitted on, and applied to, the rows where the
+          modality is present only, and the output block of a missing row is
+          all NaN (no indicator column). A modality missing in every row of
+          ``fit`` is an error.
 
         Rows that are only partly NaN within a block are not touched: they
         reach the modality's transformer as they are (``"passthrough"`` keeps
@@ -477,7 +550,7 @@ class MultiModalConcatenator(TransformerMixin, _BaseComposition):
     _parameter_constraints: dict = {
         "modalities": [list, Hidden(tuple)],
         "block_weighting": [None, StrOptions({"sqrt_dim", "unit_variance"}), dict],
-        "missing": [StrOptions({"error", "impute"})],
+        "missing": [StrOptions({"error", "impute", "passthrough"})],
         "remainder": [StrOptions({"drop", "passthrough"})],
         "sparse_threshold": [Interval(Real, 0, 1, closed="both")],
         "n_jobs": [None, Integral],
@@ -849,7 +922,11 @@ class MultiModalConcatenator(TransformerMixin, _BaseComposition):
             )
         except (TypeError, ValueError):
             tags.input_tags.sparse = False
-        return tags
+        return with_missing_modalities(
+            tags,
+            accepts=self.missing in ("impute", "passthrough"),
+            passes=self.missing == "passthrough",
+        )
 
 
 def _method_mapping(transformer):

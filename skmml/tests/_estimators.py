@@ -53,6 +53,10 @@ def _concatenator_instances():
             block_weighting="unit_variance",
             missing="impute",
         ),
+        MultiModalConcatenator(
+            [("first", "passthrough", [0]), ("all", StandardScaler(), slice(None))],
+            missing="passthrough",
+        ),
     ]
 
 

@@ -4,7 +4,8 @@
 - the multi-label target toolkit (:func:`check_multilabel_indicator`,
   :func:`encode_target`, :func:`encode_label_powerset`, :func:`label_counts`,
   :func:`observed_mask` for partially labelled targets where NaN = unknown);
-- the ``allow_unknown`` target tag (:func:`accepts_unknown_labels`);
+- the ``allow_unknown`` target tag (:func:`accepts_unknown_labels`) and the
+  ``missing_modalities`` input tag (:func:`accepts_missing_modalities`);
 - discovery of the public estimators (:func:`all_estimators`).
 """
 
@@ -16,7 +17,7 @@ from ._modality import (
     resolve_modalities,
     split_modality_feature_name,
 )
-from ._tags import accepts_unknown_labels
+from ._tags import accepts_missing_modalities, accepts_unknown_labels
 from ._target import (
     check_multilabel_indicator,
     encode_label_powerset,
@@ -44,4 +45,5 @@ __all__ = [
     "observed_mask",
     "has_unknown",
     "accepts_unknown_labels",
+    "accepts_missing_modalities",
 ]
