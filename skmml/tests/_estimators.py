@@ -229,7 +229,38 @@ def _partial_classifier_chain_instances():
 
 
 # Estimators that need constructor arguments or cheap settings for the checks.
+_CROSSFIT = (
+    "fit_transform returns out-of-fold features (each row transformed by a "
+    "clone fitted without its fold) while transform uses the clone fitted on "
+    "all rows, so the two differ on purpose (as for sklearn's TargetEncoder)"
+)
+_CROSSFIT_WEIGHTS = (
+    "zero weights and removed rows give different folds, so the out-of-fold "
+    "clones are trained on different rows (and the encoder uses minibatches)"
+)
+
+
+def _crossfit_instances():
+    from skmml.compose import CrossFitTransformer
+    from skmml.neural import ResBiLSTMEncoder
+
+    encoder = ResBiLSTMEncoder(
+        hidden_size=4, dense_size=8, max_epochs=3, random_state=0
+    )
+    return [
+        (
+            CrossFitTransformer(encoder, cv=2),
+            {
+                "check_transformer_general": _CROSSFIT,
+                "check_transformer_data_not_an_array": _CROSSFIT,
+                "check_sample_weight_equivalence_on_dense_data": _CROSSFIT_WEIGHTS,
+            },
+        )
+    ]
+
+
 INSTANCE_FACTORIES = {
+    "CrossFitTransformer": _crossfit_instances,
     "RFRecursiveSelector": _rf_selector_instances,
     "ResBiLSTMEncoder": _resbilstm_encoder_instances,
     "ResBiLSTMClassifier": _resbilstm_classifier_instances,

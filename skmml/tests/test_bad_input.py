@@ -242,6 +242,7 @@ _CONCAT_NAN = accepts(
 
 # {class name or instance id: {case: outcome}}, overriding DEFAULT
 OVERRIDES = {
+    "CrossFitTransformer": {"X_sparse": _DENSE_ONLY},
     "LabelCountingClassifier": {
         "nan_in_X": accepts(
             "X goes unchanged to the wrapped estimator; the default "
