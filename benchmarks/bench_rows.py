@@ -35,9 +35,9 @@ concat
 
 The ratio column is skmml / peer (time below 1: skmml is faster). Needs the
 benchmark extra for the stratification peers (rows without them are marked
-``not installed``). Run from the repository root (about 40 minutes on 2
+``not installed``). Run from the repository root (about 20 minutes on 2
 shared cores, most of it scikit-learn's metrics and scikit-multilearn; peak
-memory about 8 GB, from skmml's ranking metrics at 1,000,000 rows)::
+memory about 3 GB, the concatenator's at 100,000 x 2,000)::
 
     python benchmarks/bench_rows.py [--only stratification,metrics,concat]
         [--repeat 3] [--json PATH]

@@ -42,10 +42,38 @@ def _example_f1_from_counts(tp, n_true, n_pred, zero_division=0.0):
     return _f1_from_counts(tp, n_true - tp, n_pred - tp, zero_division)
 
 
+# elements per row block of the dense counts: exact integer counts summed
+# block by block need no full-size temporary
+_BLOCK = 1 << 20
+
+
+def _row_blocks(n_rows, n_cols):
+    """Slices of consecutive rows, each block holding about ``_BLOCK`` entries."""
+    step = max(1, _BLOCK // max(1, n_cols))
+    return [slice(start, start + step) for start in range(0, n_rows, step)]
+
+
+def _count_true(A, axis, B=None):
+    """Exact int64 count of the True entries of ``A`` (``A & B``) along an axis.
+
+    ``A`` and ``B`` are dense boolean matrices; they are read in row blocks.
+    """
+    parts = []
+    for rows in _row_blocks(*A.shape):
+        block = A[rows] if B is None else A[rows] & B[rows]
+        parts.append(np.count_nonzero(block, axis=axis).astype(np.int64))
+    if axis == 1:
+        return np.concatenate(parts)
+    return np.sum(parts, axis=0, dtype=np.int64)
+
+
 def _weighted_sum(M, weights):
     """Column sums of a dense or sparse 0/1 matrix, optionally weighted."""
     if weights is None:
+        if isinstance(M, np.ndarray) and M.dtype == bool:
+            return _count_true(M, axis=0)
         return np.asarray(M.sum(axis=0)).ravel().astype(np.int64)
+    # a boolean M gives the same float sums as an int64 one
     return np.asarray(M.T @ weights).ravel()
 
 
@@ -60,6 +88,9 @@ def _label_confusion_counts(Y_true, Y_pred, sample_weight=None, observed=None):
         both = Y_true * Y_pred
     elif sp.issparse(Y_true) or sp.issparse(Y_pred):
         both = sp.csr_matrix(Y_true).multiply(sp.csr_matrix(Y_pred))
+    elif sample_weight is None and Y_true.dtype == bool and Y_pred.dtype == bool:
+        tp = _count_true(Y_true, 0, Y_pred)
+        return tp, _count_true(Y_pred, 0) - tp, _count_true(Y_true, 0) - tp
     else:
         both = np.asarray(Y_true) * np.asarray(Y_pred)
     tp = _weighted_sum(both, sample_weight)
@@ -81,6 +112,12 @@ def _row_counts(Y_true, Y_pred, observed=None):
     elif sp.issparse(Y_true) or sp.issparse(Y_pred):
         Y_true, Y_pred = sp.csr_matrix(Y_true), sp.csr_matrix(Y_pred)
         both = Y_true.multiply(Y_pred)
+    elif Y_true.dtype == bool and Y_pred.dtype == bool:
+        return (
+            _count_true(Y_true, 1, Y_pred),
+            _count_true(Y_true, 1),
+            _count_true(Y_pred, 1),
+        )
     else:
         Y_true, Y_pred = np.asarray(Y_true), np.asarray(Y_pred)
         both = Y_true * Y_pred

@@ -15,12 +15,14 @@ is the one of the plain formula, computed by the same code as before.
 import numpy as np
 import scipy.sparse as sp
 
-from ..utils import check_multilabel_indicator, has_unknown, observed_mask
+from ..utils import has_unknown, observed_mask
+from ..utils._target import _check_indicator
 from ._confusion import (
     _example_f1_from_counts,
     _f1_from_counts,
     _label_confusion_counts,
     _nanaverage,
+    _row_blocks,
     _row_counts,
     _warn_no_known,
     _warn_undefined,
@@ -66,12 +68,13 @@ def _check_shapes(Y_true, Y_other, other_name):
 def _check_y_true(Y_true, **kwargs):
     """Validate a possibly partial ``Y_true``; ``(Y_true, observed or None)``.
 
-    A complete ``Y_true`` comes back exactly as ``check_multilabel_indicator``
-    returns it and ``observed`` is None (the unmasked code paths run); a
-    partial one comes back dense float with NaN, with its boolean mask.
+    A complete ``Y_true`` comes back boolean (dense or CSR; the input itself
+    if it is a boolean array: never modified) and ``observed`` is None (the
+    unmasked code paths run); a partial one comes back dense float with NaN,
+    with its boolean mask.
     """
-    Y_true = check_multilabel_indicator(
-        Y_true, name="Y_true", allow_unknown=True, **kwargs
+    Y_true = _check_indicator(
+        Y_true, name="Y_true", allow_unknown=True, dtype=bool, copy=False, **kwargs
     )
     if has_unknown(Y_true):
         return Y_true, observed_mask(Y_true)
@@ -80,7 +83,9 @@ def _check_y_true(Y_true, **kwargs):
 
 def _check_y_pred(Y_pred):
     try:
-        return check_multilabel_indicator(Y_pred, name="Y_pred", accept_sparse=True)
+        return _check_indicator(
+            Y_pred, name="Y_pred", accept_sparse=True, dtype=bool, copy=False
+        )
     except ValueError as exc:
         if "contains NaN" not in str(exc):
             raise
@@ -104,20 +109,27 @@ def _check_bipartition(Y_true, Y_pred, sample_weight):
     return Y_true, Y_pred, weights, observed
 
 
-def _check_ranking(Y_true, Y_score, sample_weight):
+def _check_ranking(Y_true, Y_score, sample_weight, keep_float=False):
     """Validate ``Y_true`` (made dense boolean) and dense float scores.
 
     Returns ``(Y_true, Y_score, sample_weight, observed)``; with a partial
     ``Y_true``, ``observed`` is its mask and ``Y_true`` is False at the
-    unknown entries, else ``observed`` is None.
+    unknown entries, else ``observed`` is None. The scores are float64, or
+    with ``keep_float`` a float32 / float64 array as given (not copied: the
+    ranking metrics read it in row blocks, see :func:`_score_blocks`).
     """
-    Y_true, observed = _check_y_true(Y_true, accept_sparse=False, dtype=bool)
+    Y_true, observed = _check_y_true(Y_true, accept_sparse=False)
     if observed is not None:
         Y_true = np.where(observed, Y_true, 0) == 1
     if sp.issparse(Y_score):
         Y_score = Y_score.toarray()
     try:
-        Y_score = np.asarray(Y_score, dtype=np.float64)
+        if not (
+            keep_float
+            and type(Y_score) is np.ndarray
+            and Y_score.dtype in (np.float32, np.float64)
+        ):
+            Y_score = np.asarray(Y_score, dtype=np.float64)
     except (TypeError, ValueError) as exc:
         raise ValueError(
             "Y_score must be a 2-D array of real-valued scores of shape "
@@ -140,7 +152,8 @@ def _check_ranking(Y_true, Y_score, sample_weight):
             f"{Y_score.ndim} dimension(s) and shape {Y_score.shape}."
         )
     _check_shapes(Y_true, Y_score, "Y_score")
-    if not np.all(np.isfinite(Y_score)):
+    blocks = _row_blocks(*Y_score.shape)
+    if not all(np.isfinite(Y_score[rows]).all() for rows in blocks):
         raise ValueError("Y_score contains NaN or infinity.")
     weights = _check_sample_weight(sample_weight, Y_true.shape[0])
     return Y_true, Y_score, weights, observed
@@ -174,9 +187,14 @@ def _known_rows_average(values, observed, sample_weight, metric):
 def _mismatches_per_row(Y_true, Y_pred):
     """Number of labels on which each row of the two matrices differ."""
     if sp.issparse(Y_true) or sp.issparse(Y_pred):
-        diff = abs(sp.csr_matrix(Y_true) - sp.csr_matrix(Y_pred))
-        return np.asarray(diff.sum(axis=1)).ravel()
-    return np.count_nonzero(Y_true != Y_pred, axis=1)
+        diff = sp.csr_matrix(Y_true) != sp.csr_matrix(Y_pred)
+        return np.asarray(diff.sum(axis=1)).ravel().astype(np.int64)
+    return np.concatenate(
+        [
+            np.count_nonzero(Y_true[rows] != Y_pred[rows], axis=1)
+            for rows in _row_blocks(*Y_true.shape)
+        ]
+    )
 
 
 def _known_mismatches(Y_true, Y_pred, observed):
@@ -609,6 +627,23 @@ def _known_scores(Y_score, observed):
     return np.where(observed, Y_score, -np.inf)
 
 
+def _score_blocks(Y_true, Y_score, observed):
+    """Row blocks ``(rows, Y_true, Y_score, observed)`` of the ranking inputs.
+
+    Every ranking quantity is computed row by row, so the blocks give the
+    values of the whole matrices with temporaries of one block only. The
+    scores of a block are float64, at -inf where unknown; ``observed`` is
+    None for a complete ``Y_true``.
+    """
+    for rows in _row_blocks(*Y_true.shape):
+        scores = np.asarray(Y_score[rows], dtype=np.float64)
+        known = None
+        if observed is not None:
+            known = observed[rows]
+            scores = _known_scores(scores, known)
+        yield rows, Y_true[rows], scores, known
+
+
 _UNKNOWN_RANKING = r"""**Unknown labels.** Each sample is ranked among its *known*
     labels :math:`K_i` only: :math:`Y_i` holds its known positives,
     :math:`\bar Y_i` its known negatives, :math:`\text{rank}_i(j)` counts
@@ -684,15 +719,17 @@ def mean_average_precision(Y_true, Y_score, *, sample_weight=None):
     >>> mean_average_precision(Y_partial, Y_score)  # (1 + 1/2) / 2
     0.75
     """
-    Y_true, Y_score, weights, observed = _check_ranking(Y_true, Y_score, sample_weight)
-    if observed is not None:
-        Y_score = _known_scores(Y_score, observed)
-    n_above, n_rel_above = _rank_counts(Y_true, Y_score)
-    n_relevant = Y_true.sum(axis=1)
-    precision_sum = np.where(Y_true, n_rel_above / n_above, 0.0).sum(axis=1)
+    Y_true, Y_score, weights, observed = _check_ranking(
+        Y_true, Y_score, sample_weight, keep_float=True
+    )
     ap = np.ones(Y_true.shape[0])
-    has_relevant = n_relevant > 0
-    ap[has_relevant] = precision_sum[has_relevant] / n_relevant[has_relevant]
+    for rows, true, scores, _ in _score_blocks(Y_true, Y_score, observed):
+        n_above, n_rel_above = _rank_counts(true, scores)
+        n_relevant = true.sum(axis=1)
+        precision_sum = np.where(true, n_rel_above / n_above, 0.0).sum(axis=1)
+        has_relevant = n_relevant > 0
+        ap_block = ap[rows]  # a view
+        ap_block[has_relevant] = precision_sum[has_relevant] / n_relevant[has_relevant]
     if observed is not None:
         return _known_rows_average(ap, observed, weights, "Mean average precision")
     return _average(ap, weights)
@@ -735,19 +772,20 @@ def ranking_loss(Y_true, Y_score, *, sample_weight=None):
     >>> ranking_loss(Y_true, Y_score)  # (1/2 + 2/2) / 2
     0.75
     """
-    Y_true, Y_score, weights, observed = _check_ranking(Y_true, Y_score, sample_weight)
-    n_labels = Y_true.shape[1]
-    if observed is not None:
-        Y_score = _known_scores(Y_score, observed)
-        n_labels = observed.sum(axis=1)
-    n_above, n_rel_above = _rank_counts(Y_true, Y_score)
-    n_relevant = Y_true.sum(axis=1)
-    n_pairs = n_relevant * (n_labels - n_relevant)
-    # irrelevant labels scored >= each relevant one
-    n_wrong = np.where(Y_true, n_above - n_rel_above, 0).sum(axis=1)
+    Y_true, Y_score, weights, observed = _check_ranking(
+        Y_true, Y_score, sample_weight, keep_float=True
+    )
     loss = np.zeros(Y_true.shape[0])
-    has_pairs = n_pairs > 0
-    loss[has_pairs] = n_wrong[has_pairs] / n_pairs[has_pairs]
+    for rows, true, scores, known in _score_blocks(Y_true, Y_score, observed):
+        n_labels = true.shape[1] if known is None else known.sum(axis=1)
+        n_above, n_rel_above = _rank_counts(true, scores)
+        n_relevant = true.sum(axis=1)
+        n_pairs = n_relevant * (n_labels - n_relevant)
+        # irrelevant labels scored >= each relevant one
+        n_wrong = np.where(true, n_above - n_rel_above, 0).sum(axis=1)
+        has_pairs = n_pairs > 0
+        loss_block = loss[rows]  # a view
+        loss_block[has_pairs] = n_wrong[has_pairs] / n_pairs[has_pairs]
     if observed is not None:
         return _known_rows_average(loss, observed, weights, "Ranking loss")
     return _average(loss, weights)
@@ -794,13 +832,15 @@ def coverage(Y_true, Y_score, *, sample_weight=None):
     >>> coverage(Y_true, Y_score)  # (2 + 3) / 2
     2.5
     """
-    Y_true, Y_score, weights, observed = _check_ranking(Y_true, Y_score, sample_weight)
-    if observed is not None:
-        Y_score = _known_scores(Y_score, observed)
-    # every label scored >= the lowest relevant score must be kept; a row
-    # without relevant labels gets +inf there and so a depth of 0
-    lowest_relevant = np.where(Y_true, Y_score, np.inf).min(axis=1, keepdims=True)
-    depth = np.count_nonzero(Y_score >= lowest_relevant, axis=1)
+    Y_true, Y_score, weights, observed = _check_ranking(
+        Y_true, Y_score, sample_weight, keep_float=True
+    )
+    depth = np.empty(Y_true.shape[0], dtype=np.intp)
+    for rows, true, scores, _ in _score_blocks(Y_true, Y_score, observed):
+        # every label scored >= the lowest relevant score must be kept; a row
+        # without relevant labels gets +inf there and so a depth of 0
+        lowest_relevant = np.where(true, scores, np.inf).min(axis=1, keepdims=True)
+        depth[rows] = np.count_nonzero(scores >= lowest_relevant, axis=1)
     if observed is not None:
         return _known_rows_average(depth, observed, weights, "Coverage")
     return _average(depth, weights)
@@ -843,14 +883,17 @@ def one_error(Y_true, Y_score, *, sample_weight=None):
     >>> one_error(Y_true, Y_score)
     0.3333...
     """
-    Y_true, Y_score, weights, observed = _check_ranking(Y_true, Y_score, sample_weight)
+    Y_true, Y_score, weights, observed = _check_ranking(
+        Y_true, Y_score, sample_weight, keep_float=True
+    )
+    error = np.empty(Y_true.shape[0], dtype=bool)
+    for rows, true, scores, known in _score_blocks(Y_true, Y_score, observed):
+        is_top = scores == scores.max(axis=1, keepdims=True)
+        if known is not None:
+            is_top &= known
+        error[rows] = np.any(is_top & ~true, axis=1)
     if observed is not None:
-        Y_score = _known_scores(Y_score, observed)
-        is_top = (Y_score == Y_score.max(axis=1, keepdims=True)) & observed
-        error = np.any(is_top & ~Y_true, axis=1)
         return _known_rows_average(error, observed, weights, "One-error")
-    is_top = Y_score == Y_score.max(axis=1, keepdims=True)
-    error = np.any(is_top & ~Y_true, axis=1)
     return _average(error, weights)
 
 

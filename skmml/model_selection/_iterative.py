@@ -95,13 +95,16 @@ def _labels_and_unknown(y):
             return sp.csr_matrix(Y), None
         if not hasattr(y, "to_numpy"):  # pandas / polars: read with their NA
             y = arr
-    Y = check_multilabel_indicator(y, name="y", accept_sparse=True, allow_unknown=True)
+    # a 1-byte dense copy (the CSR built from it holds int64 like before)
+    Y = check_multilabel_indicator(
+        y, name="y", accept_sparse=True, allow_unknown=True, dtype=np.int8
+    )
     unknown = None
     if has_unknown(Y):
         missing = np.isnan(Y)
-        unknown = sp.csr_matrix(missing.astype(np.int64))
-        Y = np.where(missing, 0, Y).astype(np.int64)
-    Y = sp.csr_matrix(Y)
+        unknown = sp.csr_matrix(missing).astype(np.int64)
+        Y = Y == 1  # the known positives
+    Y = sp.csr_matrix(Y).astype(np.int64)
     Y.sort_indices()
     return Y, unknown
 

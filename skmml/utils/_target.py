@@ -175,6 +175,57 @@ def check_multilabel_indicator(
     ...
     ValueError: Y must be a binary indicator matrix of 0/1 values; found value(s) [2].
     """
+    return _check_indicator(
+        Y,
+        name=name,
+        accept_sparse=accept_sparse,
+        dtype=dtype,
+        ensure_min_samples=ensure_min_samples,
+        allow_unknown=allow_unknown,
+        copy=True,
+    )
+
+
+# elements per block of the value checks, which then need no full-size
+# temporaries
+_CHECK_BLOCK = 1 << 20
+
+
+def _blocks(values):
+    """Row blocks of a 1-D or 2-D array, each of about ``_CHECK_BLOCK`` elements."""
+    width = int(np.prod(values.shape[1:], dtype=np.int64)) or 1
+    step = max(1, _CHECK_BLOCK // width)
+    for start in range(0, values.shape[0], step):
+        yield values[start : start + step]
+
+
+def _all_finite(values):
+    return all(np.isfinite(block).all() for block in _blocks(values))
+
+
+def _all_binary(values):
+    """Whether every value is 0 or 1 (NaN excluded by the caller)."""
+    if np.issubdtype(values.dtype, np.integer):
+        return all(
+            block.size == 0 or (block.min() >= 0 and block.max() <= 1)
+            for block in _blocks(values)
+        )
+    return all(((block == 0) | (block == 1)).all() for block in _blocks(values))
+
+
+def _check_indicator(
+    Y,
+    *,
+    name="Y",
+    accept_sparse=True,
+    dtype=np.int64,
+    ensure_min_samples=1,
+    allow_unknown=False,
+    copy=True,
+):
+    """:func:`check_multilabel_indicator`, with ``copy=False`` returning ``Y``
+    itself (a dense array already of ``dtype``) or a conversion without an
+    extra copy; the values are checked block by block."""
     Y = _as_array(Y, name)
     if sp.issparse(Y):
         Y = sp.csr_matrix(Y)
@@ -203,8 +254,12 @@ def check_multilabel_indicator(
             f"dtype {values.dtype}."
         )
     unknown = None
-    if values.dtype != bool:
-        if np.issubdtype(values.dtype, np.floating) and not np.all(np.isfinite(values)):
+    floating = np.issubdtype(values.dtype, np.floating)
+    if values.dtype != bool and (
+        (floating and not _all_finite(values)) or not _all_binary(values)
+    ):
+        # the full checks, for their exact messages (and a partial Y)
+        if floating and not np.all(np.isfinite(values)):
             if np.any(np.isinf(values)):
                 raise ValueError(
                     f"{name} contains infinity; a binary indicator matrix of "
@@ -233,6 +288,8 @@ def check_multilabel_indicator(
         if not accept_sparse:
             Y = Y.toarray()
         return Y
+    if not copy:
+        return np.asarray(Y, dtype=dtype)
     return np.array(Y, dtype=dtype, copy=True)
 
 

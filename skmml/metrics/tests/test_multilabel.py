@@ -644,3 +644,115 @@ def test_ranking_scorers_take_part_in_metadata_routing(name):
             get_scorer(name)(fitted, X[test], Y[test], sample_weight=w[test])
         )
     np.testing.assert_allclose(result["test_score"], expected)
+
+
+# ---------------------------------------------------------------------------
+# memory: row blocks and boolean storage
+
+
+def _all_metric_values(Y_true, Y_pred, Y_score, weights):
+    out = []
+    for sample_weight in (None, weights):
+        for func, _ in F1_PAIRS:
+            for zero_division in (0.0, 1.0, np.nan):
+                out.append(
+                    func(
+                        Y_true,
+                        Y_pred,
+                        sample_weight=sample_weight,
+                        zero_division=zero_division,
+                    )
+                )
+        out.append(hamming_loss(Y_true, Y_pred, sample_weight=sample_weight))
+        out.append(subset_accuracy(Y_true, Y_pred, sample_weight=sample_weight))
+        for func in (mean_average_precision, ranking_loss, coverage, one_error):
+            out.append(func(Y_true, Y_score, sample_weight=sample_weight))
+    return out
+
+
+@pytest.mark.parametrize("partial", [False, True])
+def test_row_blocks_give_bit_identical_values(monkeypatch, partial):
+    # the same values, to the last bit, whatever the size of the row blocks
+    from skmml.metrics import _confusion
+    from skmml.utils import _target
+
+    Y_true, Y_pred, Y_score, weights = _random_problem(3, n_samples=300)
+    Y_true = Y_true.astype(float)
+    if partial:
+        Y_true[np.random.RandomState(0).rand(*Y_true.shape) < 0.2] = np.nan
+    Y_score = Y_score.astype(np.float32)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        whole = _all_metric_values(Y_true, Y_pred, Y_score, weights)
+        for block in (1, 7, 64):
+            monkeypatch.setattr(_confusion, "_BLOCK", block)
+            monkeypatch.setattr(_target, "_CHECK_BLOCK", block)
+            blocks = _all_metric_values(Y_true, Y_pred, Y_score, weights)
+            for a, b in zip(whole, blocks, strict=True):
+                np.testing.assert_array_equal(a, b, strict=True)
+
+
+def test_dtypes_give_bit_identical_values():
+    # boolean storage: int, float and bool inputs, float32 / float64 scores
+    Y_true, Y_pred, Y_score, weights = _random_problem(4, n_samples=200)
+    ref = _all_metric_values(Y_true, Y_pred, Y_score, weights)
+    for cast in (bool, float, np.int8):
+        got = _all_metric_values(
+            Y_true.astype(cast),
+            Y_pred.astype(cast),
+            Y_score.astype(np.float32).astype(float),
+            weights,
+        )
+        for a, b in zip(ref, got, strict=True):
+            np.testing.assert_array_equal(a, b, strict=True)
+
+
+def test_validation_error_found_in_a_late_block(monkeypatch):
+    from skmml.utils import _target
+
+    monkeypatch.setattr(_target, "_CHECK_BLOCK", 4)
+    Y = np.zeros((50, 3), dtype=int)
+    bad = Y.copy()
+    bad[-1, -1] = 2
+    with pytest.raises(ValueError, match=r"Y_pred .*found value\(s\) \[2\]"):
+        macro_f1(Y, bad)
+    bad = Y.astype(float)
+    bad[-1, 0] = np.inf
+    with pytest.raises(ValueError, match="Y_true contains infinity"):
+        hamming_loss(bad, Y)
+    scores = np.zeros((50, 3), dtype=np.float32)
+    scores[-1, 1] = np.nan
+    with pytest.raises(ValueError, match="Y_score contains NaN"):
+        coverage(Y, scores)
+
+
+def test_large_inputs_need_no_full_size_copy(monkeypatch):
+    # bool labels and float32 scores are read in place, by row blocks
+    import tracemalloc
+
+    from skmml.metrics import _confusion
+
+    monkeypatch.setattr(_confusion, "_BLOCK", 4096)
+    rng = np.random.RandomState(0)
+    n, q = 20000, 20
+    Y_true = rng.rand(n, q) < 0.2
+    Y_pred = Y_true ^ (rng.rand(n, q) < 0.05)
+    Y_score = rng.rand(n, q).astype(np.float32)
+    for func, other in [
+        (macro_f1, Y_pred),
+        (hamming_loss, Y_pred),
+        (example_f1, Y_pred),
+        (mean_average_precision, Y_score),
+        (ranking_loss, Y_score),
+        (coverage, Y_score),
+        (one_error, Y_score),
+    ]:
+        tracemalloc.start()
+        try:
+            func(Y_true, other)
+            peak = tracemalloc.get_traced_memory()[1]
+        finally:
+            tracemalloc.stop()
+        # before: int64 / float64 copies, 8 to 70 bytes per entry; now the
+        # per-row results (under 100 bytes a row) and one block
+        assert peak < 100 * n + 4 * n * q, (func.__name__, peak)

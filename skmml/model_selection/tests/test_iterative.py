@@ -668,7 +668,7 @@ _COMPLETE_TEST_SETS = {
 
 
 @pytest.mark.parametrize("order, shuffle", list(_COMPLETE_FOLDS))
-@pytest.mark.parametrize("dtype", [np.int64, np.float64])
+@pytest.mark.parametrize("dtype", [np.int64, np.float64, bool, np.int8])
 def test_complete_y_folds_unchanged(order, shuffle, dtype):
     rng = np.random.RandomState(13)
     Y = (rng.random_sample((40, 4)) < [0.5, 0.3, 0.15, 0.08]).astype(dtype)
@@ -712,3 +712,20 @@ def test_partial_y_train_test_split(shuffle):
 def test_partial_one_dimensional_y_is_rejected():
     with pytest.raises(ValueError, match="only supported in a 2-D"):
         list(IterativeStratifiedKFold(2).split(None, np.array([0, 1, np.nan, 1])))
+
+
+def test_dense_y_is_copied_in_one_byte_per_entry():
+    # the labels are validated into an int8 copy (was int64: 8 bytes/entry)
+    import tracemalloc
+
+    rng = np.random.RandomState(0)
+    n, q = 20000, 50
+    Y = (rng.random_sample((n, q)) < 0.02).astype(np.int64)
+    cv = IterativeStratifiedKFold(5, shuffle=True, random_state=0)
+    tracemalloc.start()
+    try:
+        cv._make_test_folds(None, Y)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert peak < 5 * n * q
