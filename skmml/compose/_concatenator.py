@@ -79,8 +79,9 @@ def _missing_mask(X):
         else:
             values = np.asarray(X)
         values = values.reshape(values.shape[0], -1)
-        if values.dtype.kind != "f":
-            return np.zeros(values.shape, dtype=bool), values
+        if values.dtype.kind != "f" or np.isfinite(values.sum()):
+            # a finite sum means no NaN (one pass, no n x d temporary)
+            return np.zeros((values.shape[0], 0), dtype=bool), values
         return np.isnan(values), values
     if hasattr(X, "isna"):
         mask = np.asarray(X.isna())
@@ -210,7 +211,12 @@ class _ModalityBlock(TransformerMixin, BaseEstimator):
         else:
             mask, values = _missing_mask(X)
             numeric = values is not None
-            if numeric and values.dtype.kind == "f" and np.isinf(values).any():
+            if (
+                numeric
+                and values.dtype.kind == "f"
+                and not np.isfinite(values.sum())  # cheap: no NaN, no inf
+                and np.isinf(values).any()
+            ):
                 self._raise_inf()
             if not numeric:
                 # None marks every kind of missing value for the imputer.
