@@ -33,6 +33,7 @@ from ..losses import (
     FitCriterionPriors,
     LossWeightsMixin,
     accepts_loss_weights,
+    init_bias_with_priors,
     label_prior_log_odds,
 )
 from ..losses._missing_labels import _cooccurrence_statistics, _cooccurrence_weights
@@ -46,6 +47,10 @@ from ..utils import (
 )
 from ..utils._param_validation import Interval, RealNotInt, StrOptions, _fit_context
 from ..utils._tags import with_unknown_labels
+
+# max_epochs="auto": epochs for about this many Adam updates, within bounds
+AUTO_STEPS = 500
+AUTO_EPOCHS = (10, 100)
 
 # Prefixes of the extra keyword arguments routed to the skorch net.
 ROUTED_PREFIXES = (
@@ -72,7 +77,10 @@ class BaseNeuralEstimator(BaseEstimator):
         "optimizer": [callable],
         "lr": [Interval(Real, 0, np.inf, closed="neither")],
         "batch_size": [Interval(Integral, 1, None, closed="left")],
-        "max_epochs": [Interval(Integral, 1, None, closed="left")],
+        "max_epochs": [
+            Interval(Integral, 1, None, closed="left"),
+            StrOptions({"auto"}),
+        ],
         "train_split": [
             None,
             Interval(RealNotInt, 0, 1, closed="neither"),
@@ -260,6 +268,7 @@ class BaseNeuralEstimator(BaseEstimator):
         self._record_label_counts(Y)
 
         seed = int(check_random_state(self.random_state).randint(2**31 - 1))
+        self.n_epochs_ = self._resolve_max_epochs(X.shape[0])
         self.net_ = self._build_net(layout, Y.shape[1], seed)
         if cooccurrence:
             self.net_.unknown_targets = "negative"
@@ -355,6 +364,10 @@ class BaseNeuralEstimator(BaseEstimator):
         ]
         if self.missing_labels == "cooccurrence":
             callbacks.append(("fit_cooccurrence_weights", _FitCooccurrenceWeights()))
+        if getattr(self, "output_bias_init", "uniform") == "prior":
+            callbacks.append(
+                ("init_output_bias", _InitOutputBias(type(self)._output_biases))
+            )
         net_class = self._net_class or _Net
         return net_class(
             module=module,
@@ -363,7 +376,7 @@ class BaseNeuralEstimator(BaseEstimator):
             optimizer=self.optimizer,
             lr=self.lr,
             batch_size=self.batch_size,
-            max_epochs=self.max_epochs,
+            max_epochs=self.n_epochs_,
             train_split=_make_train_split(self.train_split, seed),
             callbacks=callbacks,
             device=self.device,
@@ -375,6 +388,23 @@ class BaseNeuralEstimator(BaseEstimator):
     def _net_params(self):
         """Extra keyword arguments of the skorch net class."""
         return {}
+
+    def _resolve_max_epochs(self, n_samples):
+        """``max_epochs``, or for ``"auto"`` about ``AUTO_STEPS`` updates."""
+        if self.max_epochs != "auto":
+            return int(self.max_epochs)
+        split = self.train_split
+        if isinstance(split, Integral):
+            n_samples -= n_samples // split
+        elif isinstance(split, Real):
+            n_samples -= int(n_samples * split)
+        n_batches = max(1, -(-n_samples // self.batch_size))
+        return int(np.clip(round(AUTO_STEPS / n_batches), *AUTO_EPOCHS))
+
+    @staticmethod
+    def _output_biases(module):
+        """Biases of the output layer(s), set by ``output_bias_init="prior"``."""
+        return []
 
     def _reorder(self, X):
         """Columns in module order, modalities side by side."""
@@ -534,6 +564,7 @@ class NeuralClassifierMixin:
 
     _parameter_constraints: dict = {
         "threshold": [Interval(Real, 0, 1, closed="both")],
+        "output_bias_init": [StrOptions({"prior", "uniform"})],
     }
 
     def _logits(self, X):
@@ -611,13 +642,13 @@ class _Net(LossWeightsMixin, NeuralNet):
 
 # Shared parameter documentation (``criterion`` to ``random_state``).
 NET_PARAMS_DOC = """criterion : torch loss class or instance, \
-            default=skmml.losses.WeightedBCELoss
+            default=skmml.losses.{criterion}
         Loss ``criterion(logits, Y)`` on the logits, for instance a loss of
         :mod:`skmml.losses`; its parameters can be set with
         ``criterion__name=value``. Losses with label priors
         (``fit_priors``) get them from the labels of the training rows only,
-        without the validation rows of ``train_split``: the estimator adds
-        the callback :class:`skmml.losses.FitCriterionPriors` to its net.
+        without the validation rows of ``train_split``: the estimator adds the
+        callback :class:`skmml.losses.FitCriterionPriors`.{criterion_note}
     missing_labels : {"ignore", "cooccurrence"}, default="ignore"
         How the loss treats labels that may be missing.
 
@@ -648,8 +679,10 @@ NET_PARAMS_DOC = """criterion : torch loss class or instance, \
         Learning rate.
     batch_size : int, default=64
         Mini-batch size.
-    max_epochs : int, default={max_epochs}
-        Number of epochs.
+    max_epochs : int or "auto", default={max_epochs}
+        Number of epochs. ``"auto"`` trains for about 500 mini-batch
+        updates, ``round(500 / n_batches)`` epochs within [10, 100]; the
+        number used is ``n_epochs_``.
     train_split : None, float, int or callable, default=None
         Validation split used by skorch (its ``valid_loss`` column and
         callbacks such as early stopping). None trains on all samples. A
@@ -838,6 +871,33 @@ class _FitCooccurrenceWeights(Callback):
             )
         statistics = _cooccurrence_statistics(_dataset_targets(dataset_train))
         X["neg_weight"] *= _cooccurrence_weights(Y, statistics)
+
+
+class _InitOutputBias(Callback):
+    """Sets the output biases to the log-odds of the training label priors.
+
+    At the first epoch of every fit, from the labels of the training rows
+    only (without the validation rows of skorch's ``train_split``), as
+    :class:`skmml.losses.FitCriterionPriors` does for the losses: the
+    initial predictions then sit at the label priors (Lin et al., 2017)
+    instead of near 0.5.
+    """
+
+    def __init__(self, output_biases):
+        self.output_biases = output_biases
+
+    def on_train_begin(self, net, X=None, y=None, **kwargs):
+        self.pending_ = True
+
+    def on_epoch_begin(self, net, dataset_train=None, **kwargs):
+        if not getattr(self, "pending_", True):
+            return
+        self.pending_ = False
+        y_train = _dataset_targets(dataset_train)
+        if y_train is None:
+            return
+        for bias in self.output_biases(net.module_):
+            init_bias_with_priors(bias, y_train)
 
 
 def _fused_adam_available(optimizer, device):

@@ -5,6 +5,7 @@ for Multi-modal Multi-label Learning" (eq. 1-6, Algorithm 1).
 """
 
 import warnings
+from collections.abc import Mapping
 
 import numpy as np
 import torch
@@ -13,7 +14,12 @@ from torch import nn
 from torch.autograd.function import once_differentiable
 from torch.nn import functional as F
 
-from ..losses import LossWeightsMixin, WeightedBCELoss, pop_loss_weights
+from ..losses import (
+    LossWeightsMixin,
+    WeightedBCELoss,
+    accepts_loss_weights,
+    pop_loss_weights,
+)
 
 
 class RMLCModule(nn.Module):
@@ -106,6 +112,29 @@ class RMLCModule(nn.Module):
     ``F^t = sigmoid(logits^t)`` with
     ``logits^t = U^t H^t + b^t + Z^{t-1} S`` and ``Z^{t-1} = F^{t-1}``.
 
+    **Missing modalities.** A row whose block of modality ``t`` is all NaN
+    skips step ``t``: with ``m^t = 1`` if the modality is present and 0 if
+    missing, and ``h~^t, c~^t, a^t`` the ``h^t, c^t`` of eq. 2 and the
+    logits of eq. 3-4 computed from the carried state::
+
+        h^t      = m^t h~^t + (1 - m^t) h^{t-1}
+        c^t      = m^t c~^t + (1 - m^t) c^{t-1}
+        Z^t      = m^t sigmoid(a^t) + (1 - m^t) Z^{t-1}
+        logits^t = m^t a^t + (1 - m^t) logits^{t-1}
+
+    so the state, the label prediction carried through ``S`` and the
+    output of the last present step pass unchanged over a missing step
+    (``H^t`` holds the carried ``h^t``; ``h^0 = c^0 = Z^0 = 0`` and
+    ``logits^0 = a^1``, unused since a missing step has no loss). A row
+    whose every modality is present computes eq. 1-4 exactly (the other
+    rows of a batch do not change it); batches without a missing block run
+    the original code (and CUDA graphs), batches with one an autograd
+    version of the same equations. The loss of eq. 5 counts step ``t`` only for rows
+    with ``m^t = 1`` (weight 0 otherwise). A row with every modality
+    missing has no prediction: its ``final_logits`` are NaN. Missing
+    blocks are found by a NaN in the block, so a block must be all NaN or
+    have none (:class:`RMLCClassifier` checks it).
+
     Examples
     --------
     >>> import torch
@@ -181,13 +210,20 @@ class RMLCModule(nn.Module):
         X : torch.Tensor of shape (n_samples, sum(modality_sizes))
             The modalities side by side, in step order.
 
+            A block all NaN marks a missing modality (see Notes).
+
         Returns
         -------
         final_logits : torch.Tensor of shape (n_samples, n_labels)
-            Logits of the last step, ``F^M`` before the sigmoid.
+            Logits of the last step, ``F^M`` before the sigmoid (of the last
+            present step; NaN for a row without any modality).
         step_logits : torch.Tensor of shape (n_samples, n_modalities, n_labels)
             Logits of every step; the loss of eq. 5-6 sums over them.
         """
+        if not getattr(self, "_assume_complete", False):
+            missing = missing_steps(X, self.modality_sizes)
+            if bool(missing.any()):
+                return self._forward_missing(X, ~missing)
         params = (
             self.recurrent.bias,
             self.recurrent.weight,
@@ -211,6 +247,36 @@ class RMLCModule(nn.Module):
         )
         return step_logits[:, -1], step_logits
 
+    def _forward_missing(self, X, present):
+        """Eq. 1-4 with missing steps carried over (autograd, see Notes)."""
+        X = torch.nan_to_num(X, nan=0.0)
+        n, h = X.shape[0], self.hidden_size
+        s_mat = self.label_correlation
+        h_prev = X.new_zeros(n, h)
+        c_prev = X.new_zeros(n, h)
+        z_prev = X.new_zeros(n, self.n_labels)
+        hs, outs = [], []
+        for t, x_t in enumerate(X.split(self.modality_sizes, dim=1)):
+            p = present[:, t : t + 1]
+            # eq. 2 from the carried h^{t-1}, c^{t-1}
+            a = self.input_weights[t](x_t) + self.recurrent(h_prev)
+            i, f = torch.sigmoid(a[:, : 2 * h] + self.peephole_if(c_prev)).split(h, 1)
+            c = f * c_prev + i * torch.tanh(a[:, 2 * h : 3 * h])
+            o = torch.sigmoid(a[:, 3 * h :] + self.peephole_o(c))
+            h_prev = torch.where(p, o * torch.tanh(c), h_prev)
+            c_prev = torch.where(p, c, c_prev)
+            hs.append(h_prev)
+            # eq. 3-4, then Z^t and logits^t carried over a missing step
+            pred = self.dense[t](torch.cat(hs, dim=1))
+            if s_mat is not None and t > 0:
+                pred = pred + z_prev.mm(s_mat)
+            if s_mat is not None:
+                z_prev = torch.where(p, torch.sigmoid(pred), z_prev)
+            outs.append(pred if t == 0 else torch.where(p, pred, outs[-1]))
+        step_logits = torch.stack(outs, dim=1)
+        final = torch.where(present.any(1, keepdim=True), outs[-1], torch.nan)
+        return final, step_logits
+
     def dense_penalty(self):
         """Return ``sum_t ||U^t||_2^2`` (squared Frobenius norms, eq. 6)."""
         return _SquaredNorm.apply(*(lin.weight for lin in self.dense))
@@ -228,6 +294,12 @@ class RMLCModule(nn.Module):
         if "peephole" not in self.__dict__:  # pickled before the option
             self.peephole = "full"
             self.cuda_graphs = False
+
+
+def missing_steps(X, sizes):
+    """``(n_samples, n_blocks)`` bool: whether each block of a row has a NaN."""
+    nan = torch.isnan(X)
+    return torch.stack([b.any(1) for b in nan.split(list(sizes), dim=1)], dim=1)
 
 
 class _DiagonalPeephole(nn.Module):
@@ -642,6 +714,56 @@ class RMLCNet(LossWeightsMixin, NeuralNet):
         super().__init__(*args, **kwargs)
         self.reg_lambda = reg_lambda
 
+    def _present_steps(self, features, n_steps):
+        """``(n, M)`` presence of each step's modality, or None if all present."""
+        if getattr(self, "_complete_inputs", False):
+            return None
+        if isinstance(features, Mapping):
+            features = features.get("X")
+        sizes = getattr(self.module_, "modality_sizes", None)
+        if isinstance(features, np.ndarray) and features.dtype.kind == "f":
+            features = torch.from_numpy(features)
+        if (
+            not isinstance(features, torch.Tensor)
+            or sizes is None
+            or len(sizes) != n_steps
+        ):
+            return None
+        missing = missing_steps(features, sizes)
+        if not bool(missing.any()):
+            return None
+        return ~missing
+
+    def _missing_step_loss(self, step_logits, y_true, weights, present):
+        """``sum_t criterion(logits^t, Y)`` with weight 0 where ``m^t = 0``."""
+        device, dtype = step_logits.device, step_logits.dtype
+        criterion = self.criterion_
+        if not accepts_loss_weights(criterion):
+            raise ValueError(
+                "X has missing modalities (blocks all NaN), which are left "
+                "out of the loss of their step through its weight and "
+                f"neg_weight arguments, but criterion {type(criterion).__name__} "
+                "does not accept them. Use a loss of skmml.losses."
+            )
+        weights = {
+            key: torch.as_tensor(value, device=device).to(dtype)
+            for key, value in weights.items()
+        }
+        y_true, weights = self._mask_unknown_targets(y_true, weights)
+        weight = weights.get("weight")
+        neg_weight = weights.get("neg_weight", weight)
+        ones = torch.ones_like(y_true)
+        weight = ones if weight is None else weight * ones
+        neg_weight = ones if neg_weight is None else neg_weight * ones
+        present = present.to(device=device, dtype=dtype)
+        loss = 0.0
+        for t, logits in enumerate(step_logits.unbind(dim=1)):
+            p = present[:, t : t + 1]
+            loss = loss + criterion(
+                logits, y_true, weight=weight * p, neg_weight=neg_weight * p
+            )
+        return loss
+
     def fit_loop(self, X, y=None, epochs=None, **fit_params):
         """As skorch's, checking once that ``y`` has no NaN (unknown) entry.
 
@@ -649,10 +771,16 @@ class RMLCNet(LossWeightsMixin, NeuralNet):
         :meth:`get_loss`.
         """
         self._complete_targets = _has_no_nan(y)
+        features, _ = pop_loss_weights(X)
+        if isinstance(features, Mapping) and "X" in features:
+            features = features["X"]
+        # without a missing block, neither the steps nor the loss look for one
+        self.module_._assume_complete = self._complete_inputs = _has_no_nan(features)
         try:
             return super().fit_loop(X, y, epochs=epochs, **fit_params)
         finally:
-            self._complete_targets = False
+            self._complete_targets = self._complete_inputs = False
+            self.module_._assume_complete = False
 
     def get_loss(self, y_pred, y_true, X=None, training=False):
         """Sum the criterion over the steps and add the ``U^t`` penalty."""
@@ -662,9 +790,12 @@ class RMLCNet(LossWeightsMixin, NeuralNet):
             step_logits = y_pred.unsqueeze(1)
         device, dtype = step_logits.device, step_logits.dtype
         y_true = torch.as_tensor(y_true, device=device).to(dtype)
-        _, weights = pop_loss_weights(X)
+        features, weights = pop_loss_weights(X)
         criterion = self.criterion_
-        if (
+        present = self._present_steps(features, step_logits.shape[1])
+        if present is not None:
+            loss = self._missing_step_loss(step_logits, y_true, weights, present)
+        elif (
             not weights
             and getattr(self, "_complete_targets", False)
             and type(criterion) is WeightedBCELoss

@@ -325,3 +325,17 @@ def test_refit_false_transforms_with_the_mean_of_the_fold_clones():
     assert cf.get_feature_names_out().tolist() == ["x0", "mean0"]
     # fit alone fits the same clones
     assert_allclose(clone(cf).fit(X_, y).transform(X_), cf.transform(X_))
+
+
+def test_pouyanfar_pipeline_takes_a_cross_fitted_encoder():
+    pytest.importorskip("skorch")
+    from skmml.neural import ResBiLSTMEncoder, make_pouyanfar_pipeline
+
+    template = CrossFitTransformer(ResBiLSTMEncoder(hidden_size=4), cv=3)
+    pipe = make_pouyanfar_pipeline({"a": [0, 1], "b": [2, 3]}, 7, encoder=template)
+    blocks = pipe.steps[0][1].modalities
+    for _, encoder, _ in blocks:
+        assert isinstance(encoder, CrossFitTransformer)
+        assert encoder is not template
+        assert encoder.transformer.n_timesteps == 7
+    assert template.transformer.n_timesteps != 7  # the template is not modified
