@@ -60,7 +60,7 @@ DATA_DIR = Path(sys.argv[0]).resolve().parents[2] / "shared" / "datasets"
 
 
 def approaches(random_state, epochs, cv):
-    from skmml.losses import LogitAdjustedBCELoss
+    from skmml.losses import LogitAdjustedBCELoss, WeightedBCELoss
     from skmml.neural import RMLCClassifier
 
     rmlc = dict(
@@ -89,7 +89,9 @@ def approaches(random_state, epochs, cv):
         "LP weighted SVM": make_pipeline(
             StandardScaler(), LabelPowersetWeightedSVC(C=0.1)
         ),
-        "RMLC, BCE": make_pipeline(StandardScaler(), RMLCClassifier(**rmlc)),
+        "RMLC, BCE": make_pipeline(
+            StandardScaler(), RMLCClassifier(criterion=WeightedBCELoss, **rmlc)
+        ),
         "RMLC, logit-adjusted": make_pipeline(
             StandardScaler(),
             RMLCClassifier(criterion=LogitAdjustedBCELoss, **rmlc),

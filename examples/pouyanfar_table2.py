@@ -70,6 +70,7 @@ from threadpoolctl import threadpool_limits
 from skmml.compose import CrossFitTransformer
 from skmml.datasets import make_disaster_sequence_like
 from skmml.feature_selection import RFRecursiveSelector
+from skmml.losses import WeightedBCELoss
 from skmml.metrics import hamming_loss, mean_average_precision, micro_f1, per_label_f1
 from skmml.model_selection import multilabel_train_test_split
 from skmml.neural import (
@@ -134,7 +135,7 @@ def build_models(mods, args):
         for name, subset in SUBSETS.items()
     }
     models["early fusion"] = make_early_fusion_classifier(
-        mods, args.frames, **nn_params
+        mods, args.frames, criterion=WeightedBCELoss, **nn_params
     )
     encoder = ResBiLSTMEncoder(**nn_params)
     models["late fusion"] = make_late_fusion_pipeline(

@@ -57,6 +57,7 @@ from threadpoolctl import threadpool_limits
 from torch import nn
 
 from skmml.datasets import load_mulan_arff, make_multimodal_multilabel
+from skmml.losses import WeightedBCELoss
 from skmml.metrics import (
     example_f1,
     hamming_loss,
@@ -143,6 +144,7 @@ def make_models(modalities, n_features, n_labels, args, seed):
             modalities,
             hidden_size=args.hidden,
             reg_lambda=reg_lambda,
+            criterion=WeightedBCELoss,  # the paper's loss (eq. 5)
             callbacks=early_stopping(args),
             **net_params,
         ),
@@ -151,6 +153,7 @@ def make_models(modalities, n_features, n_labels, args, seed):
             hidden_size=args.hidden,
             reg_lambda=reg_lambda,
             use_label_correlation=False,
+            criterion=WeightedBCELoss,  # the paper's loss (eq. 5)
             callbacks=early_stopping(args),
             **net_params,
         ),

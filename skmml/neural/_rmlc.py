@@ -10,7 +10,7 @@ from sklearn.base import ClassifierMixin, TransformerMixin
 
 from ..losses import ClassBalancedLoss, label_prior_log_odds
 from ..utils import ModalityLayout, resolve_modalities
-from ..utils._param_validation import Interval, StrOptions
+from ..utils._param_validation import Interval, StrOptions, _fit_context
 from ..utils._tags import with_missing_modalities
 from ._base import (
     ABSENT_LABEL_DOC,
@@ -32,6 +32,7 @@ class _MissingModalityMixin:
     the training label priors for them (the module returns NaN logits).
     """
 
+    @_fit_context(prefer_skip_nested_validation=True)
     def fit(self, X, y, *, sample_weight=None, neg_weight=None):
         self._in_fit = True
         try:

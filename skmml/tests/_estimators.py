@@ -54,7 +54,11 @@ def _concatenator_instances():
             missing="impute",
         ),
         MultiModalConcatenator(
-            [("first", "passthrough", [0]), ("all", StandardScaler(), slice(None))],
+            [
+                ("first", "passthrough", [0]),
+                # with_mean=False: the bad-input matrix also passes sparse X
+                ("all", StandardScaler(with_mean=False), slice(None)),
+            ],
             missing="passthrough",
         ),
     ]

@@ -60,3 +60,14 @@ def test_bench_rows_quick(bench_path, tmp_path):
     for row in results["metrics"]["rows"]:
         assert row["max_abs_diff"] < 1e-12, row["metric"]
     assert len(results["concat"]["rows"]) == 3
+
+
+def test_bench_imbalance_defaults_quick(bench_path, tmp_path):
+    from bench_imbalance_defaults import main
+
+    path = main(
+        ["--quick", "--models", "RMLC", "OvR-LR", "--json", str(tmp_path / "i.json")]
+    )
+    result = json.loads(path.read_text())["results"]["gen20"]
+    assert set(result["summary"]) == {"RMLC", "RMLC+tuner", "OvR-LR", "OvR-LR+tuner"}
+    assert result["checks"]["tuner_objective"] == "macro_f1"

@@ -453,7 +453,7 @@ def test_grid_search_over_module_and_optimizer_params(multilabel_data):
         RMLCClassifier(ONE, random_state=0, max_epochs=5, batch_size=32),
         {
             "hidden_size": [4, 8],
-            "use_label_correlation": [True, False],
+            "use_label_correlation": ["auto", False],
             "optimizer__weight_decay": [0.0, 1e-2],
             "lr": [0.03],
         },
