@@ -4,7 +4,6 @@ import numpy as np
 import pandas as pd
 import pytest
 from joblib import parallel_config
-from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.exceptions import NotFittedError
 from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import GridSearchCV, KFold
@@ -15,24 +14,8 @@ from sklearn.preprocessing import StandardScaler
 from skmml.compose import MultiModalConcatenator
 from skmml.datasets import make_multimodal_multilabel
 from skmml.inspection import modality_importance
+from skmml.inspection.tests._toy import SignOf as _SignOf
 from skmml.metrics import macro_f1, micro_f1, per_label_f1
-
-
-class _SignOf(ClassifierMixin, BaseEstimator):
-    """Label j is the sign of column ``columns[j]``; records what it sees."""
-
-    def __init__(self, columns=(0, 2)):
-        self.columns = columns
-
-    def fit(self, X, Y):
-        self.n_features_in_ = np.asarray(X).shape[1]
-        self.seen_ = []
-        return self
-
-    def predict(self, X):
-        X = np.asarray(X, dtype=float)
-        self.seen_.append(X.copy())
-        return (np.nan_to_num(X[:, list(self.columns)], nan=-1.0) > 0).astype(int)
 
 
 @pytest.fixture(scope="module")

@@ -4,7 +4,6 @@ import numpy as np
 import pandas as pd
 import pytest
 from joblib import parallel_config
-from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.linear_model import LogisticRegression
 from sklearn.multiclass import OneVsRestClassifier
 from sklearn.pipeline import make_pipeline
@@ -12,24 +11,8 @@ from sklearn.pipeline import make_pipeline
 from skmml.compose import MultiModalConcatenator
 from skmml.datasets import make_multimodal_multilabel
 from skmml.inspection import modality_importance, modality_robustness
+from skmml.inspection.tests._toy import SignOf as _SignOf
 from skmml.metrics import micro_f1
-
-
-class _SignOf(ClassifierMixin, BaseEstimator):
-    """Label j is the sign of column ``columns[j]``; records what it sees."""
-
-    def __init__(self, columns=(0, 2)):
-        self.columns = columns
-
-    def fit(self, X, Y):
-        self.n_features_in_ = np.asarray(X).shape[1]
-        self.seen_ = []
-        return self
-
-    def predict(self, X):
-        X = np.asarray(X, dtype=float)
-        self.seen_.append(X.copy())
-        return (np.nan_to_num(X[:, list(self.columns)], nan=-1.0) > 0).astype(int)
 
 
 @pytest.fixture(scope="module")
