@@ -226,7 +226,7 @@ class BaseNeuralEstimator(BaseEstimator):
             The fitted estimator.
         """
         self._check_params()
-        X = validate_data(self, X, reset=True, dtype=np.float32)
+        X = self._validate_X(X, reset=True, dtype=np.float32)
         Y = self._encode_target(y)
         if Y.shape[0] != X.shape[0]:
             raise ValueError(
@@ -414,6 +414,10 @@ class BaseNeuralEstimator(BaseEstimator):
         return np.ascontiguousarray(X[:, order])
 
     # -- prediction ------------------------------------------------------
+    def _validate_X(self, X, *, reset, dtype):
+        """``X`` validated for ``fit`` (``reset=True``) or prediction."""
+        return validate_data(self, X, reset=reset, dtype=dtype)
+
     def _forward(self, X, fn):
         """``fn(module, batch)`` over ``X`` in batches, on a float64 eval copy.
 
@@ -421,7 +425,7 @@ class BaseNeuralEstimator(BaseEstimator):
         batch (rounding of float32 BLAS).
         """
         check_is_fitted(self, "net_")
-        X = self._reorder(validate_data(self, X, reset=False, dtype=np.float64))
+        X = self._reorder(self._validate_X(X, reset=False, dtype=np.float64))
         module = copy.deepcopy(self.net_.module_).double().eval()
         device = next(module.parameters()).device
         step = self.net_.batch_size

@@ -5,8 +5,8 @@ from numbers import Integral, Real
 
 import numpy as np
 import torch
-from sklearn import config_context
 from sklearn.base import ClassifierMixin, TransformerMixin
+from sklearn.utils.validation import validate_data
 
 from ..losses import ClassBalancedLoss, label_prior_log_odds
 from ..utils import ModalityLayout, resolve_modalities
@@ -36,10 +36,7 @@ class _MissingModalityMixin:
     def fit(self, X, y, *, sample_weight=None, neg_weight=None):
         self._in_fit = True
         try:
-            with config_context(assume_finite=True):
-                return super().fit(
-                    X, y, sample_weight=sample_weight, neg_weight=neg_weight
-                )
+            return super().fit(X, y, sample_weight=sample_weight, neg_weight=neg_weight)
         finally:
             del self._in_fit
 
@@ -52,9 +49,9 @@ class _MissingModalityMixin:
 """,
     )
 
-    def _forward(self, X, fn):
-        with config_context(assume_finite=True):
-            return super()._forward(X, fn)
+    def _validate_X(self, X, *, reset, dtype):
+        # NaN and infinity are checked per block in _reorder
+        return validate_data(self, X, reset=reset, dtype=dtype, ensure_all_finite=False)
 
     def _reorder(self, X):
         X = super()._reorder(X)
