@@ -85,7 +85,7 @@ class ResBiLSTMModule(nn.Module):
     missing), so the network reads "this modality is absent" as an input
     of its own. Blocks without NaN are read unchanged, so a row without a
     missing modality computes exactly what it did before. A row with every
-    block missing has no input: :meth:`encode` and :meth:`forward` return
+    block missing has no input: ``encode`` and ``forward`` return
     NaN for it.
 
     Examples
