@@ -11,7 +11,8 @@ per label). Compared in the same run, on the same folds:
 
 - ``RMLC``: :class:`skmml.neural.RMLCClassifier` with its defaults;
 - ``RMLC-paper``: the paper's configuration (binary cross-entropy of eq. 5,
-  ``criterion=WeightedBCELoss``, torch's output initialisation, 50 epochs at
+  ``criterion=WeightedBCELoss``, torch's output initialisation, no linear
+  skip, 50 epochs at
   ``lr=1e-3``);
 - what a scikit-learn user reaches for first, with its usual settings:
   one-vs-rest ``LogisticRegression``, ``ClassifierChain(LogisticRegression)``,
@@ -130,6 +131,7 @@ def make_models(modalities, seed, quick=False):
             modalities,
             criterion=WeightedBCELoss,
             output_bias_init="uniform",
+            linear_skip=False,
             max_epochs=3 if quick else 50,
             lr=1e-3,
             threshold=0.5,
@@ -317,14 +319,17 @@ def merge(paths, path=None):
 def dev_candidates(modalities, seed):
     """Candidate RMLC configurations compared in ``--dev``.
 
-    All but ``default`` train 50 epochs at ``lr=1e-3`` unless they say
-    otherwise; thresholds 0.5, 0.4 and 0.3 are applied to each fit.
+    All but the ``default`` ones train 50 epochs at ``lr=1e-3`` without
+    the linear skip unless they say otherwise; thresholds 0.5, 0.4 and 0.3
+    are applied to each fit.
     """
-    base = {"random_state": seed, "max_epochs": 50}
+    base = {"random_state": seed, "max_epochs": 50, "linear_skip": False}
     bce, cb, la = WeightedBCELoss, ClassBalancedLoss, LogitAdjustedBCELoss
     uniform, prior = {"output_bias_init": "uniform"}, {"output_bias_init": "prior"}
     return {
-        "default": {"max_epochs": "auto"},
+        "default": {"max_epochs": "auto", "linear_skip": True},
+        "default, no linear skip": {"max_epochs": "auto"},
+        "default, 40 epochs": {"max_epochs": 40, "linear_skip": True},
         "paper BCE": {"criterion": bce, **uniform},
         "BCE + prior bias": {"criterion": bce, **prior},
         "LA tau=1": {"criterion": la, **uniform},

@@ -96,6 +96,7 @@ def rmlc(modalities, n_labels, args, seed):
     return RMLCClassifier(
         modalities,
         criterion=WeightedBCELoss,  # the paper's loss, pinned (not the default)
+        linear_skip=False,  # the paper's network
         threshold=0.5,
         use_label_correlation=True,
         hidden_size=args.hidden,

@@ -126,6 +126,7 @@ def run_rmlc(X, Y, device, args, **params):
     params.setdefault("cuda_graphs", device != "cpu")
     clf = RMLCClassifier(
         SIZES,
+        linear_skip=False,  # the paper's network (the ratios recorded)
         hidden_size=args.hidden,
         lr=1e-3,
         batch_size=args.batch_size,

@@ -145,6 +145,7 @@ def make_models(modalities, n_features, n_labels, args, seed):
             hidden_size=args.hidden,
             reg_lambda=reg_lambda,
             criterion=WeightedBCELoss,  # the paper's loss (eq. 5)
+            linear_skip=False,  # the paper's network
             callbacks=early_stopping(args),
             **net_params,
         ),
@@ -154,6 +155,7 @@ def make_models(modalities, n_features, n_labels, args, seed):
             reg_lambda=reg_lambda,
             use_label_correlation=False,
             criterion=WeightedBCELoss,  # the paper's loss (eq. 5)
+            linear_skip=False,
             callbacks=early_stopping(args),
             **net_params,
         ),

@@ -283,6 +283,10 @@ class _BaseMultiLabelThreshold(ClassifierMixin, MetaEstimatorMixin, BaseEstimato
             pos_label=self._pos_label,
         )
 
+    def _positive(self, X):
+        """0/1 decisions of shape (n_samples, n_labels)."""
+        return (self._scores(X) >= self.thresholds_).astype(np.int64)
+
     def predict(self, X):
         """Predict labels by comparing scores with the per-label thresholds.
 
@@ -301,7 +305,7 @@ class _BaseMultiLabelThreshold(ClassifierMixin, MetaEstimatorMixin, BaseEstimato
             ``classes_`` for a 1-D binary target.
         """
         check_is_fitted(self, "thresholds_")
-        positive = (self._scores(X) >= self.thresholds_).astype(np.int64)
+        positive = self._positive(X)
         if self._multilabel:
             return positive
         return np.asarray(self.classes_)[positive[:, 0]]
@@ -529,15 +533,34 @@ def _fixed_thresholds(threshold, n_labels, method):
 
 
 def _fit_and_score(estimator, X, y, fit_params, train, test, *, layout, keep):
-    """Fit on ``train`` (None: estimator is prefit) and score ``test``."""
+    """Fit on ``train`` (None: estimator is prefit); scores and ``predict``
+    of ``test``."""
     if train is not None:
         estimator.fit(
             _safe_indexing(X, train),
             _safe_indexing(y, train),
             **_check_method_params(X, params=fit_params, indices=train),
         )
-    scores = _label_scores(estimator, _safe_indexing(X, test), **layout)
-    return scores, (estimator if keep else None)
+    X_test = _safe_indexing(X, test)
+    scores = _label_scores(estimator, X_test, **layout)
+    decisions = _label_decisions(estimator, X_test, **layout)
+    return scores, decisions, (estimator if keep else None)
+
+
+def _label_decisions(estimator, X, *, multilabel, pos_label, **_):
+    """``estimator.predict`` as a 0/1 int matrix (n_samples, n_labels).
+
+    None for an estimator without ``predict``.
+    """
+    if not hasattr(estimator, "predict"):
+        return None
+    pred = estimator.predict(X)
+    pred = pred.toarray() if sp.issparse(pred) else np.asarray(pred)
+    if not multilabel:
+        return (pred.reshape(-1) == pos_label).astype(np.int64).reshape(-1, 1)
+    if pred.ndim == 1:  # a one-column Y fitted as a binary target
+        pred = pred.reshape(-1, 1)
+    return (pred == 1).astype(np.int64)
 
 
 def _fold_counts(folds, grid):
@@ -946,10 +969,20 @@ None, default=5
         :class:`~skmml.neural.RMLCClassifier`), 0 for
         ``decision_function``.
     default_score_ : float
-        Objective at ``default_thresholds_``, averaged over the folds.
+        Objective of the untuned decision (``untuned_decision_``), averaged
+        over the folds.
     tuned_mask_ : ndarray of bool of shape (n_labels,)
-        Whether each label's threshold differs from its default (False for
-        the labels below ``min_positives`` and those the guard reverted).
+        Whether each label is tuned (False for the labels below
+        ``min_positives`` and those the guard reverted); an untuned label
+        keeps the untuned decision.
+    untuned_decision_ : {"thresholds", "predict"}
+        The untuned decision. ``"thresholds"``: the scores cut at
+        ``default_thresholds_``, which is what ``estimator.predict``
+        returned on every out-of-fold row (one-vs-rest models, RMLC).
+        ``"predict"``: the estimator's own ``predict``, which differed
+        (a label powerset predicts the most likely label combination, not
+        its marginals cut at 0.5); untuned labels then take the columns of
+        ``estimator_.predict`` (see *Safeguards* in Notes).
     fallback_labels_ : ndarray of int
         Indices of the labels below ``min_positives``.
     response_method_ : str
@@ -1053,6 +1086,17 @@ None, default=5
        long-tailed set, the earlier tuner predicted labels with 2-3
        positives for 40% of the rows, and micro-F1 fell from 0.72 to 0.08.
        ``min_positives=0, guard=None`` restores the plain maximisation.
+
+    **An estimator whose predict is not its thresholded scores**, such as
+    :class:`~skmml.svm.LabelPowersetWeightedSVC` (``predict`` is the most
+    likely label combination; its marginals cut at 0.5 predict much less),
+    is compared with its own ``predict``: its out-of-fold ``predict`` is
+    collected with the scores, labels left untuned keep the columns of
+    ``predict``, and once the search and the guard above are done the
+    guard is applied again, to the whole decision, against ``predict``
+    (the gain on fold :math:`f` of the thresholds tuned on the other folds,
+    with ``predict`` for the labels they leave untuned, over ``predict``):
+    if it does not pass, every label keeps ``predict``.
 
     **Partially labelled y.** NaN entries of a 2-D ``y`` (``pd.NA`` in
     pandas, explicit NaN in a sparse matrix) are unknown labels. The
@@ -1394,8 +1438,9 @@ None, default=5
         )
         folds = [
             (scores, Y01[test])
-            for (scores, _), (_, test) in zip(results, splits, strict=True)
+            for (scores, _, _), (_, test) in zip(results, splits, strict=True)
         ]
+        decisions = [D for _, D, _ in results]
         self._log(1, f"out-of-fold scores ready in {time.perf_counter() - start:.1f}s")
 
         default = _default_thresholds(self.estimator, self.response_method_, n_labels)
@@ -1404,13 +1449,29 @@ None, default=5
         # first column holding the default: "untuned" is always a candidate
         untuned = np.argmax(grid == default[:, None], axis=1)
         objective = self._objective(folds, grid)
+        # an estimator whose predict is not its scores at the default
+        # thresholds (a label powerset): its predict is the untuned decision
+        consistent = all(
+            D is None or np.array_equal(S >= default, D == 1)
+            for (S, _), D in zip(folds, decisions, strict=True)
+        )
+        self.untuned_decision_ = "thresholds" if consistent else "predict"
+        self._fold_picks = None
         best = self._search(objective, folds, grid, untuned, tunable)
         labels = np.arange(n_labels)
+        if consistent:
+            self.best_score_ = objective.value(best)
+            self.default_score_ = objective.value(untuned)
+        else:
+            best = self._guard_predict(folds, decisions, grid, best, untuned)
+            picks = np.tile(best, (len(folds), 1))
+            mixed = self._mixed_decisions(folds, decisions, grid, picks, untuned)
+            self.best_score_ = float(self._decision_values(folds, mixed).mean())
+            self.default_score_ = float(self._decision_values(folds, decisions).mean())
         self.thresholds_ = grid[labels, best]
         self.default_thresholds_ = default
-        self.best_score_ = objective.value(best)
-        self.default_score_ = objective.value(untuned)
-        self.tuned_mask_ = self.thresholds_ != default
+        self.tuned_mask_ = best != untuned
+        del self._fold_picks
         self.fallback_labels_ = np.flatnonzero(~tunable)
         if self.store_cv_results:
             curves = np.vstack([objective.curve(j, best) for j in range(n_labels)])
@@ -1437,7 +1498,7 @@ None, default=5
             self._log(1, "refitting on the whole training set")
             self.estimator_ = clone(self.estimator).fit(X, y_fit, **fit_params)
         else:
-            self.estimator_ = results[0][1]
+            self.estimator_ = results[0][2]
         self._finish_fit(n_labels)
         return self
 
@@ -1470,6 +1531,7 @@ None, default=5
                     for f in range(n_folds)
                 ]
             )
+            self._fold_picks = picks
             for j in np.flatnonzero(best != untuned):
                 if not _improves(gains[:, j], guard):
                     best[j] = untuned[j]
@@ -1484,14 +1546,68 @@ None, default=5
             gains = objective.fold_values(best) - objective.fold_values(untuned)
         else:
             gains = np.empty(n_folds)
+            self._fold_picks = np.tile(best, (n_folds, 1))
             for f in range(n_folds):
                 rest = folds[:f] + folds[f + 1 :]
                 search = self._objective(rest, grid)
                 pick, _ = self._ascend(search, rest, grid, untuned, tunable, quiet=True)
                 held = self._objective(folds[f : f + 1], grid)
                 gains[f] = held.value(pick) - held.value(untuned)
+                self._fold_picks[f] = pick
         if not _improves(gains, guard):
             self._log(1, "guard: the tuned thresholds are reverted to the default")
+            return untuned.copy()
+        return best
+
+    def _positive(self, X):
+        positive = super()._positive(X)
+        if getattr(self, "untuned_decision_", "thresholds") == "thresholds":
+            return positive
+        own = _label_decisions(
+            self.estimator_, X, multilabel=self._multilabel, pos_label=self._pos_label
+        )
+        return np.where(self.tuned_mask_, positive, own)
+
+    def _mixed_decisions(self, folds, decisions, grid, picks, untuned):
+        """Per fold: ``scores >= grid[j, picks[f, j]]`` where ``picks[f, j]``
+        is a tuned threshold, the estimator's ``predict`` elsewhere."""
+        labels = np.arange(grid.shape[0])
+        return [
+            np.where(picks[f] != untuned, S >= grid[labels, picks[f]], D == 1).astype(
+                np.int64
+            )
+            for f, ((S, _), D) in enumerate(zip(folds, decisions, strict=True))
+        ]
+
+    def _decision_values(self, folds, decisions):
+        """The objective of fixed 0/1 ``decisions``, one value per fold."""
+        values = []
+        for (_, Y), D in zip(folds, decisions, strict=True):
+            n_labels = D.shape[1]
+            # 0/1 scores cut at 0.5 reproduce the decisions
+            held = self._objective(
+                [(D.astype(np.float64), Y)], np.full((n_labels, 1), 0.5)
+            )
+            values.append(held.value(np.zeros(n_labels, dtype=np.intp)))
+        return np.array(values)
+
+    def _guard_predict(self, folds, decisions, grid, best, untuned):
+        """``guard`` against the estimator's own ``predict`` (the untuned
+        decision of an estimator whose predict is not its thresholded
+        scores): the thresholds tuned on the other folds, with ``predict``
+        for the labels they leave untuned, must beat ``predict`` on each
+        held-out fold; otherwise every label is left untuned."""
+        if self.guard is None or not np.any(best != untuned):
+            return best
+        picks = self._fold_picks
+        if picks is None or len(folds) == 1:
+            picks = np.tile(best, (len(folds), 1))
+        mixed = self._mixed_decisions(folds, decisions, grid, picks, untuned)
+        gains = self._decision_values(folds, mixed) - self._decision_values(
+            folds, decisions
+        )
+        if not _improves(gains, self.guard):
+            self._log(1, "guard: the estimator's own predict is kept")
             return untuned.copy()
         return best
 

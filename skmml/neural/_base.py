@@ -579,7 +579,12 @@ class NeuralClassifierMixin:
         return logits
 
     def decision_function(self, X):
-        """Logits of the output layer.
+        """Logits of the output layer, minus the log-odds of ``threshold``.
+
+        A label (a binary target's positive class) is predicted where the
+        score is ``>= 0``: the logits minus ``log(threshold / (1 -
+        threshold))``, which is 0 at ``threshold=0.5``. A multiclass target
+        gets the logits (``predict`` takes their argmax).
 
         Parameters
         ----------
@@ -591,6 +596,12 @@ class NeuralClassifierMixin:
                 binary or (n_samples, n_classes) for a multiclass target
         """
         logits = self._logits(X)
+        if self._target_kind == "multiclass":
+            return logits
+        t = float(self.threshold)
+        if t != 0.5:
+            with np.errstate(divide="ignore"):
+                logits = logits - (np.log(t) - np.log1p(-t))
         return logits[:, 0] if self._target_kind == "binary" else logits
 
     def predict_proba(self, X):

@@ -57,6 +57,11 @@ class RMLCModule(nn.Module):
         runs eagerly. Ignored on the CPU, for inputs that need a gradient
         and without autograd (prediction). Off by default until it has been
         checked on a GPU.
+    linear_skip : bool, default=False
+        If True, add a linear term of the modalities read so far to the
+        logits of every step, ``logits^t += sum_{s <= t} V^s x^s`` (no
+        bias; ``V^s`` starts at zero, so training starts from the network
+        without it). Not in the paper; see Notes.
 
     Attributes
     ----------
@@ -80,6 +85,9 @@ class RMLCModule(nn.Module):
     label_correlation : torch.nn.Parameter of shape (L, L) or None
         ``S``; ``s_jk`` is the contribution of label ``j`` at the previous step
         to label ``k``. Initialised to zero, so training starts from RMLC_NS.
+    linear_weights : torch.nn.ParameterList or None
+        With ``linear_skip=True``, ``linear_weights[t]`` is ``V^{t+1}``
+        (shape ``(L, d_t)``, starting at zero); None otherwise.
 
     Notes
     -----
@@ -111,6 +119,20 @@ class RMLCModule(nn.Module):
     :meth:`forward` returns logits: the prediction of step ``t`` is
     ``F^t = sigmoid(logits^t)`` with
     ``logits^t = U^t H^t + b^t + Z^{t-1} S`` and ``Z^{t-1} = F^{t-1}``.
+
+    **Linear skip** (``linear_skip=True``, not in the paper). Every step's
+    logits get a linear term of the modalities read up to that step::
+
+        logits^t = U^t H^t + b^t + Z^{t-1} S + sum_{s <= t} V^s x^s
+
+    a logistic-regression path beside the LSTM: a label that depends
+    linearly on the features no longer has to be learned through the
+    ``tanh`` bottleneck of width ``h``. The label correlation keeps the
+    prediction of eq. 3-4 without this term, ``Z^t =
+    sigmoid(U^t H^t + b^t + Z^{t-1} S)`` (the term is added after the
+    recurrence, so the hand-written backward pass is unchanged). A missing
+    modality contributes nothing (``m^s V^s x^s``). The penalty of eq. 6
+    (:meth:`dense_penalty`) includes ``||V^s||^2``.
 
     **Missing modalities.** A row whose block of modality ``t`` is all NaN
     skips step ``t``: with ``m^t = 1`` if the modality is present and 0 if
@@ -155,6 +177,7 @@ class RMLCModule(nn.Module):
         use_label_correlation=True,
         peephole="full",
         cuda_graphs=False,
+        linear_skip=False,
     ):
         super().__init__()
         if peephole not in ("full", "diagonal"):
@@ -188,6 +211,16 @@ class RMLCModule(nn.Module):
             )
         else:
             self.register_parameter("label_correlation", None)
+        self.linear_skip = bool(linear_skip)
+        # zeros, without drawing from torch's generator: the other weights
+        # and the batch order stay those of linear_skip=False
+        self.linear_weights = (
+            nn.ParameterList(
+                nn.Parameter(torch.zeros(self.n_labels, d)) for d in self.modality_sizes
+            )
+            if self.linear_skip
+            else None
+        )
         self._step_graphs = _StepGraphs()
 
     def full_input_weight(self):
@@ -223,7 +256,11 @@ class RMLCModule(nn.Module):
         if not getattr(self, "_assume_complete", False):
             missing = missing_steps(X, self.modality_sizes)
             if bool(missing.any()):
-                return self._forward_missing(X, ~missing)
+                final, step_logits = self._forward_missing(X, ~missing)
+                if self.linear_weights is not None:
+                    linear = self._linear_terms(torch.nan_to_num(X, nan=0.0))
+                    final, step_logits = final + linear[:, -1], step_logits + linear
+                return final, step_logits
         params = (
             self.recurrent.bias,
             self.recurrent.weight,
@@ -245,7 +282,19 @@ class RMLCModule(nn.Module):
         step_logits = _RMLCSteps.apply(
             self.modality_sizes, self.peephole == "diagonal", graphs, X, *params
         )
+        if self.linear_weights is not None:
+            step_logits = step_logits + self._linear_terms(X)
         return step_logits[:, -1], step_logits
+
+    def _linear_terms(self, X):
+        """``(n, M, L)``: ``sum_{s <= t} V^s x^s`` for every step ``t``."""
+        terms = [
+            x.mm(w.t())
+            for x, w in zip(
+                X.split(self.modality_sizes, dim=1), self.linear_weights, strict=True
+            )
+        ]
+        return torch.stack(terms, dim=1).cumsum(dim=1)
 
     def _forward_missing(self, X, present):
         """Eq. 1-4 with missing steps carried over (autograd, see Notes)."""
@@ -278,8 +327,14 @@ class RMLCModule(nn.Module):
         return final, step_logits
 
     def dense_penalty(self):
-        """Return ``sum_t ||U^t||_2^2`` (squared Frobenius norms, eq. 6)."""
-        return _SquaredNorm.apply(*(lin.weight for lin in self.dense))
+        """Return ``sum_t ||U^t||_2^2`` (squared Frobenius norms, eq. 6).
+
+        With ``linear_skip=True`` the sum also counts ``||V^t||_2^2``.
+        """
+        weights = [lin.weight for lin in self.dense]
+        if self.linear_weights is not None:
+            weights.extend(self.linear_weights)
+        return _SquaredNorm.apply(*weights)
 
     def __getstate__(self):
         # captured CUDA graphs are neither picklable nor copyable
@@ -294,6 +349,9 @@ class RMLCModule(nn.Module):
         if "peephole" not in self.__dict__:  # pickled before the option
             self.peephole = "full"
             self.cuda_graphs = False
+        if "linear_skip" not in self.__dict__:
+            self.linear_skip = False
+            self.linear_weights = None
 
 
 def missing_steps(X, sizes):

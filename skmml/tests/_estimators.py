@@ -140,18 +140,22 @@ _MINIBATCH_WEIGHTS = (
 def _rmlc_instances():
     from skmml.neural import RMLCClassifier
 
+    # one explicit modality: the checks' arrays carry no modality names
+    params = dict(modalities={"all": slice(None)}, hidden_size=8, max_epochs=10)
     return [
         (
-            # one explicit modality: the checks' arrays carry no modality names
-            RMLCClassifier(
-                modalities={"all": slice(None)},
-                hidden_size=8,
-                max_epochs=10,
-                lr=0.05,
-                random_state=0,
-            ),
+            RMLCClassifier(**params, lr=0.05, random_state=0),
+            {
+                "check_sample_weight_equivalence_on_dense_data": _MINIBATCH_WEIGHTS,
+                "check_classifiers_train": _THRESHOLD_04,
+                "check_classifier_multioutput": _THRESHOLD_04,
+            },
+        ),
+        (
+            # at 0.5 the checks of predict against predict_proba hold
+            RMLCClassifier(**params, lr=0.05, threshold=0.5, random_state=0),
             {"check_sample_weight_equivalence_on_dense_data": _MINIBATCH_WEIGHTS},
-        )
+        ),
     ]
 
 
@@ -282,6 +286,14 @@ _TUNED_PREDICT = (
     "predict_proba return the wrapped estimator's raw output, so thresholding "
     "them at 0 / 0.5 need not agree with predict (scikit-learn expects the "
     "same failure for TunedThresholdClassifierCV)"
+)
+
+_THRESHOLD_04 = (
+    "the default threshold=0.4 predicts a label where predict_proba >= 0.4, "
+    "so predict is not predict_proba rounded or its argmax (decision_function "
+    "is shifted and agrees with predict); scikit-learn expects the same "
+    "failure for FixedThresholdClassifier. The instance with threshold=0.5 "
+    "passes these checks"
 )
 
 _SVC_SAMPLE_WEIGHT = (

@@ -303,3 +303,113 @@ def test_threshold_display_draws_the_estimators_own_default():
     disp = ThresholdDisplay.from_estimator(tuner.fit(S, Y))
     assert disp.default_line_.get_ydata()[0] == 0.3
     plt.close(disp.figure_)
+
+
+# ---------------------------------------------------------------------------
+# estimators whose predict is not their scores cut at the default threshold
+
+
+class ProbaAndRule(ClassifierMixin, BaseEstimator):
+    """predict_proba: the first L columns of X; predict: the last L."""
+
+    def fit(self, X, y):
+        self.n_labels_ = np.asarray(y).shape[1]
+        self.classes_ = np.arange(self.n_labels_)
+        return self
+
+    def predict_proba(self, X):
+        return np.asarray(X, dtype=np.float64)[:, : self.n_labels_]
+
+    def predict(self, X):
+        return np.asarray(X)[:, self.n_labels_ :].astype(np.int64)
+
+
+def _proba_and_rule(rule_is_truth, n=120, seed=0):
+    rng = np.random.RandomState(seed)
+    Y = (rng.random_sample((n, 2)) < 0.3).astype(int)
+    if rule_is_truth:  # noise scores, a perfect predict
+        S, rule = rng.random_sample((n, 2)), Y
+    else:  # informative scores, a predict that never fires
+        S, rule = np.clip(0.2 + 0.3 * Y + rng.normal(0, 0.05, Y.shape), 0, 1), 0 * Y
+    return np.hstack([S, rule]), Y
+
+
+def test_a_better_predict_is_kept_as_the_untuned_decision():
+    X, Y = _proba_and_rule(rule_is_truth=True)
+    splits = _fold_splits(4, 30)
+    tuner = MultiLabelThresholdTuner(ProbaAndRule(), cv=splits, min_positives=0).fit(
+        X, Y
+    )
+    assert tuner.untuned_decision_ == "predict"
+    assert not tuner.tuned_mask_.any()
+    assert tuner.default_score_ == 1.0  # macro-F1 of the perfect predict
+    np.testing.assert_array_equal(tuner.predict(X), Y)
+    # without the guard the noise thresholds replace predict
+    plain = MultiLabelThresholdTuner(
+        ProbaAndRule(), cv=splits, min_positives=0, guard=None
+    ).fit(X, Y)
+    assert plain.tuned_mask_.all()
+    assert not np.array_equal(plain.predict(X), Y)
+
+
+def test_tuning_is_kept_when_it_beats_predict():
+    X, Y = _proba_and_rule(rule_is_truth=False)
+    splits = _fold_splits(4, 30)
+    tuner = MultiLabelThresholdTuner(ProbaAndRule(), cv=splits, min_positives=0).fit(
+        X, Y
+    )
+    assert tuner.untuned_decision_ == "predict"
+    assert tuner.tuned_mask_.all()
+    assert tuner.default_score_ == 0.0  # predict never fires: F1 0
+    # best_score_: mean over the folds of macro-F1 at thresholds_
+    P = (X[:, :2] >= tuner.thresholds_).astype(int)
+    expected = np.mean([per_label_f1(Y[test], P[test]).mean() for _, test in splits])
+    assert tuner.best_score_ == pytest.approx(expected)
+    np.testing.assert_array_equal(tuner.predict(X), P)
+    assert tuner.best_score_ > 0.9
+
+
+def test_mixed_decisions_use_predict_for_the_untuned_labels():
+    # label 0: perfect predict (kept); label 1: informative scores, a
+    # predict that never fires (tuned)
+    X1, Y1 = _proba_and_rule(rule_is_truth=True)
+    X2, Y2 = _proba_and_rule(rule_is_truth=False, seed=1)
+    X = np.column_stack([X1[:, 0], X2[:, 1], X1[:, 2], X2[:, 3]])
+    Y = np.column_stack([Y1[:, 0], Y2[:, 1]])
+    tuner = MultiLabelThresholdTuner(
+        ProbaAndRule(), cv=_fold_splits(4, 30), min_positives=0
+    ).fit(X, Y)
+    np.testing.assert_array_equal(tuner.tuned_mask_, [False, True])
+    pred = tuner.predict(X)
+    np.testing.assert_array_equal(pred[:, 0], Y[:, 0])
+    np.testing.assert_array_equal(pred[:, 1], X[:, 1] >= tuner.thresholds_[1])
+
+
+@pytest.mark.parametrize("scoring", ["micro_f1", "example_f1", "hamming"])
+def test_predict_guard_with_global_objectives(scoring):
+    from skmml.metrics import hamming_loss
+
+    if scoring == "hamming":
+        scoring = lambda Y_true, Y_pred: -hamming_loss(Y_true, Y_pred)  # noqa: E731
+    X, Y = _proba_and_rule(rule_is_truth=True)
+    tuner = MultiLabelThresholdTuner(
+        ProbaAndRule(), scoring=scoring, cv=_fold_splits(4, 30), min_positives=0
+    ).fit(X, Y)
+    assert tuner.untuned_decision_ == "predict"
+    assert not tuner.tuned_mask_.any()
+    np.testing.assert_array_equal(tuner.predict(X), Y)
+
+
+def test_untuned_decision_is_thresholds_when_predict_agrees():
+    rng = np.random.RandomState(0)
+    X = rng.normal(size=(120, 4))
+    Y = (X[:, :2] + rng.normal(0, 0.5, (120, 2)) > 0.3).astype(int)
+    tuner = MultiLabelThresholdTuner(
+        OneVsRestClassifier(LogisticRegression()), cv=3
+    ).fit(X, Y)
+    assert tuner.untuned_decision_ == "thresholds"
+    # no predict at all: the thresholds are the untuned decision
+    tuner = MultiLabelThresholdTuner(ProbaAsX(), cv=2).fit(
+        rng.random_sample((40, 2)), Y[:40]
+    )
+    assert tuner.untuned_decision_ == "thresholds"

@@ -5,6 +5,7 @@ import warnings
 import numpy as np
 import pytest
 import torch
+from sklearn.base import clone
 
 from skmml.losses import (
     ClassBalancedLoss,
@@ -109,7 +110,10 @@ def test_logit_adjusted_predict_logits_not_adjusted():
     module = clf.net_.module_
     with torch.no_grad():
         raw = module.double()(torch.as_tensor(X, dtype=torch.float64))[0].numpy()
-    np.testing.assert_allclose(clf.decision_function(X), raw, rtol=1e-10)
+    # decision_function: the logits minus the log-odds of threshold=0.4
+    np.testing.assert_allclose(
+        clf.decision_function(X), raw - np.log(0.4 / 0.6), rtol=1e-10
+    )
     assert clf.net_.criterion_.prior_log_odds_ is not None
 
 
@@ -117,9 +121,11 @@ def test_defaults():
     clf = RMLCClassifier()
     assert clf.criterion is ClassBalancedLoss
     assert ClassBalancedLoss().beta == 0.99
-    assert (clf.max_epochs, clf.lr, clf.threshold) == ("auto", 1e-3, 0.5)
+    assert (clf.max_epochs, clf.lr, clf.threshold) == ("auto", 1e-3, 0.4)
     assert (clf.output_bias_init, clf.use_label_correlation) == ("uniform", "auto")
+    assert clf.linear_skip is True
     assert ResBiLSTMClassifier().criterion is ClassBalancedLoss
+    assert ResBiLSTMClassifier().threshold == 0.5
 
 
 @pytest.mark.parametrize(
@@ -165,3 +171,24 @@ def test_paper_configuration_is_one_parameter_set_away():
 
 
 PAPER_RMLC = {"criterion": WeightedBCELoss, "max_epochs": 50}
+
+
+@pytest.mark.parametrize("threshold", [0.5, 0.4, 0.2, 0.0, 1.0])
+def test_decision_function_is_zero_at_the_threshold(threshold):
+    X, Y = _long_tailed()
+    clf = RMLCClassifier(
+        [3, 2], hidden_size=2, max_epochs=2, threshold=threshold, random_state=0
+    ).fit(X, Y)
+    proba, scores = clf.predict_proba(X), clf.decision_function(X)
+    with np.errstate(divide="ignore"):
+        shift = np.log(threshold) - np.log1p(-threshold)
+    if 0 < threshold < 1:
+        np.testing.assert_allclose(scores, np.log(proba / (1 - proba)) - shift)
+    np.testing.assert_array_equal(clf.predict(X), (scores >= 0).astype(int))
+    np.testing.assert_array_equal(clf.predict(X), (proba >= threshold).astype(int))
+    # binary target: the positive class where the score is >= 0
+    binary = clone(clf).fit(X, Y[:, 0])
+    assert binary.decision_function(X).shape == (len(X),)
+    np.testing.assert_array_equal(
+        binary.predict(X), binary.classes_[(binary.decision_function(X) >= 0) * 1]
+    )

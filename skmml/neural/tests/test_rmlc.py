@@ -300,8 +300,10 @@ def test_fit_predict_multilabel(multilabel_data):
     pred = clf.predict(X)
     assert proba.shape == pred.shape == (80, 3)
     assert set(np.unique(pred)) <= {0, 1}
-    np.testing.assert_array_equal(pred, (proba >= 0.5).astype(int))
-    np.testing.assert_allclose(proba, 1 / (1 + np.exp(-clf.decision_function(X))))
+    np.testing.assert_array_equal(pred, (proba >= 0.4).astype(int))
+    # decision_function: logits minus the log-odds of threshold=0.4
+    logits = clf.decision_function(X) + np.log(0.4 / 0.6)
+    np.testing.assert_allclose(proba, 1 / (1 + np.exp(-logits)))
     np.testing.assert_array_equal(clf.classes_, [0, 1, 2])
     assert clf.n_features_in_ == 6
     assert (pred == Y).mean() > 0.8
