@@ -18,6 +18,9 @@ per label). Compared in the same run, on the same folds:
   one-vs-rest ``LogisticRegression``, ``ClassifierChain(LogisticRegression)``,
   ``RandomForestClassifier`` (native multi-output), ``MLPClassifier(
   hidden_layer_sizes=(256,))`` (native multi-label), ``KNeighborsClassifier``;
+- ``LP-WSVC``: :class:`skmml.svm.LabelPowersetWeightedSVC` with its
+  defaults (not a peer: the tuner's check on a model whose ``predict`` is
+  not its scores cut at 0.5; run only when ``--models`` names it);
 - each of them also wrapped in ``MultiLabelThresholdTuner(est,
   scoring=--tuner-scoring)`` (suffix ``+tuner``).
 
@@ -75,6 +78,7 @@ from skmml.model_selection import (
     multilabel_train_test_split,
 )
 from skmml.neural import RMLCClassifier
+from skmml.svm import LabelPowersetWeightedSVC
 
 DATA_DIR = Path(__file__).resolve().parents[2] / "shared" / "datasets"
 REAL = {
@@ -86,6 +90,7 @@ REAL = {
 GENERATED = {"gen20": 20, "gen50": 50}
 DATASETS = [*REAL, *GENERATED]
 PEERS = ["OvR-LR", "CC-LR", "RF", "MLP", "KNN"]
+OPT_IN = ["LP-WSVC"]  # run only when --models names it
 
 
 def generated(n_labels, seed, n_samples=2700):
@@ -146,6 +151,9 @@ def make_models(modalities, seed, quick=False):
             hidden_layer_sizes=(256,), max_iter=mlp_iter, random_state=seed
         ),
         "KNN": lambda: KNeighborsClassifier(),
+        # skmml's label powerset SVM (Pouyanfar et al.), for the tuner:
+        # its predict is not its marginals cut at 0.5
+        "LP-WSVC": lambda: LabelPowersetWeightedSVC(random_state=seed),
     }
 
 
@@ -174,6 +182,8 @@ def run_dataset(name, args):
     models = list(make_models(modalities, 0, args.quick))
     if args.models:
         models = [m for m in models if m in args.models]
+    else:
+        models = [m for m in models if m not in OPT_IN]
     variants = [v == "tuned" for v in args.variants]
     names = [f"{m}+tuner" if tuned else m for m in models for tuned in variants]
     folds = {n: [] for n in names}
