@@ -15,6 +15,7 @@ from torch.autograd.function import once_differentiable
 from torch.nn import functional as F
 
 from ..losses import (
+    ClassBalancedLoss,
     LossWeightsMixin,
     WeightedBCELoss,
     accepts_loss_weights,
@@ -856,17 +857,18 @@ class RMLCNet(LossWeightsMixin, NeuralNet):
         elif (
             not weights
             and getattr(self, "_complete_targets", False)
-            and type(criterion) is WeightedBCELoss
-            and criterion.reduction != "none"
             and y_true.shape == step_logits[:, 0].shape
+            and (fused := _fused_bce_weights(criterion, step_logits)) is not None
+            and criterion.reduction != "none"
         ):
-            # the default loss: one fused kernel over the steps, the target
-            # broadcast (not copied) along them
+            # eq. 5 or the default class-balanced loss: one fused kernel over
+            # the steps, the target broadcast (not copied) along them
             n_steps = step_logits.shape[1]
             loss = F.binary_cross_entropy_with_logits(
                 step_logits,
                 y_true.unsqueeze(1).expand_as(step_logits),
                 reduction=criterion.reduction,
+                **fused,
             )
             if criterion.reduction == "mean" and n_steps > 1:
                 loss = loss * n_steps
@@ -894,6 +896,26 @@ def _has_no_nan(y):
     if isinstance(y, torch.Tensor):
         return not (y.is_floating_point() and bool(torch.isnan(y).any()))
     return False
+
+
+def _fused_bce_weights(criterion, step_logits):
+    """Keyword arguments of ``binary_cross_entropy_with_logits`` computing
+    ``criterion`` unweighted, or None when it cannot.
+
+    ``WeightedBCELoss`` is the plain cross-entropy. ``ClassBalancedLoss``
+    with ``gamma=0`` is ``w+_c y sp(-z) + w-_c (1 - y) sp(z)``, torch's
+    ``weight=w-`` and ``pos_weight=w+ / w-`` (``w-_c > 0``).
+    """
+    if type(criterion) is WeightedBCELoss:
+        return {}
+    if type(criterion) is not ClassBalancedLoss or criterion.gamma != 0:
+        return None
+    if criterion.pos_weight_ is None:
+        return None  # let the criterion report the missing priors
+    pos_w, neg_w = criterion._priors(step_logits)
+    if pos_w.ndim != 1 or not bool((neg_w > 0).all()):
+        return None
+    return {"weight": neg_w, "pos_weight": pos_w / neg_w}
 
 
 def _stacked_bce(criterion, step_logits, y_true, weights):

@@ -148,3 +148,64 @@ def test_invalid_linear_skip():
     X, Y = _data()
     with pytest.raises(ValueError, match="linear_skip"):
         RMLCClassifier([3, 3], linear_skip="yes").fit(X, Y)
+
+
+@pytest.mark.parametrize("reduction", ["mean", "sum"])
+def test_fused_class_balanced_loss_equals_the_step_loop(reduction):
+    # the default criterion takes the one-kernel path of eq. 5: same loss
+    # and gradient as ClassBalancedLoss summed over the steps
+    from skmml.losses import ClassBalancedLoss
+    from skmml.neural._rmlc_module import _fused_bce_weights
+
+    torch.manual_seed(0)
+    Y = torch.tensor(
+        np.random.RandomState(0).randint(0, 2, (8, 3)), dtype=torch.float64
+    )
+    Y[:, 2] = 0
+    Y[0, 2] = 1  # a rare label: large positive weight
+    criterion = ClassBalancedLoss(beta=0.99, reduction=reduction).double()
+    criterion.fit_priors(Y.numpy())
+    steps = torch.randn(8, 2, 3, dtype=torch.float64, requires_grad=True)
+    fused = _fused_bce_weights(criterion, steps)
+    assert set(fused) == {"weight", "pos_weight"}
+    loss = torch.nn.functional.binary_cross_entropy_with_logits(
+        steps, Y.unsqueeze(1).expand_as(steps), reduction=reduction, **fused
+    )
+    if reduction == "mean":
+        loss = loss * 2
+    loop = criterion(steps[:, 0], Y) + criterion(steps[:, 1], Y)
+    np.testing.assert_allclose(loss.item(), loop.item(), rtol=1e-12)
+    g = torch.autograd.grad(loss, steps)[0]
+    g_loop = torch.autograd.grad(loop, steps)[0]
+    np.testing.assert_allclose(g, g_loop, rtol=1e-10, atol=1e-14)
+    # not fused: focal gamma, priors not fitted
+    assert _fused_bce_weights(ClassBalancedLoss(gamma=1.0), steps) is None
+    assert _fused_bce_weights(ClassBalancedLoss(), steps) is None
+
+
+def test_net_loss_uses_the_fused_class_balanced_path(monkeypatch):
+    from skmml.losses import ClassBalancedLoss
+    from skmml.neural import _rmlc_module
+
+    calls = []
+    fuse = _rmlc_module._fused_bce_weights
+
+    def spy(criterion, step_logits):
+        calls.append(fuse(criterion, step_logits))
+        return calls[-1]
+
+    monkeypatch.setattr(_rmlc_module, "_fused_bce_weights", spy)
+    X, Y = _data()
+    clf = RMLCClassifier([3, 3], hidden_size=4, max_epochs=1, random_state=0).fit(X, Y)
+    net = clf.net_
+    assert type(net.criterion_) is ClassBalancedLoss
+    Xt = torch.as_tensor(X, dtype=torch.float32)
+    y_pred = net.module_(Xt)
+    net._complete_targets = True
+    fused = net.get_loss(y_pred, Y, X=Xt)
+    steps = y_pred[1].unbind(1)
+    Yt = torch.as_tensor(Y, dtype=torch.float32)
+    loop = sum(net.criterion_(s, Yt) for s in steps)
+    loop = loop + net.reg_lambda * net.module_.dense_penalty()
+    np.testing.assert_allclose(fused.item(), loop.item(), rtol=1e-5)
+    assert calls and all(c is not None and "pos_weight" in c for c in calls)
