@@ -14,7 +14,8 @@ Rows, for each device and batch size:
 - ``rmlc``: :class:`skmml.neural.RMLCClassifier` at its defaults (on CUDA
   with ``cuda_graphs=True``); ``rmlc_eager`` (``--variants eager``, CUDA only)
   without them; ``rmlc_diagonal`` (``--variants diagonal``) with diagonal
-  peepholes.
+  peepholes; ``rmlc_paper`` (``--variants paper``) with the paper's loss
+  (``WeightedBCELoss``) and without the linear skip.
 - ``floor``: for every batch, the input projection's products (forward and
   weight gradient) and one fused Adam step over RMLC's parameters, without
   skorch and without the recurrence. No float32 implementation of eq. 2
@@ -50,6 +51,7 @@ from skorch import NeuralNet
 from skorch.callbacks import Callback
 from torch import nn
 
+from skmml.losses import WeightedBCELoss
 from skmml.neural import RMLCClassifier
 
 SIZES = [700, 650, 650]
@@ -126,7 +128,6 @@ def run_rmlc(X, Y, device, args, **params):
     params.setdefault("cuda_graphs", device != "cpu")
     clf = RMLCClassifier(
         SIZES,
-        linear_skip=False,  # the paper's network (the ratios recorded)
         hidden_size=args.hidden,
         lr=1e-3,
         batch_size=args.batch_size,
@@ -210,8 +211,9 @@ def main():
         "--variants",
         nargs="*",
         default=[],
-        choices=["diagonal", "eager"],
-        help="extra RMLC rows: diagonal peepholes; eager (CUDA without graphs)",
+        choices=["diagonal", "eager", "paper"],
+        help="extra RMLC rows: diagonal peepholes; eager (CUDA without graphs); "
+        "paper (eq. 5 loss, no linear skip)",
     )
     parser.add_argument("--threads", type=int, default=None)
     parser.add_argument(
@@ -243,6 +245,10 @@ def main():
     if "diagonal" in args.variants:
         runs["rmlc_diagonal"] = lambda dev: run_rmlc(
             X, Y, dev, args, peephole="diagonal"
+        )
+    if "paper" in args.variants:
+        runs["rmlc_paper"] = lambda dev: run_rmlc(
+            X, Y, dev, args, criterion=WeightedBCELoss, linear_skip=False
         )
     eager = "eager" in args.variants
 
@@ -301,7 +307,14 @@ def main():
             return float(np.median(np.asarray(x) / np.asarray(y)))
 
         entry = {"device": dev, "batch_size": bs}
-        for num in ("rmlc", "rmlc_diagonal", "rmlc_eager", "floor", "floor_products"):
+        for num in (
+            "rmlc",
+            "rmlc_diagonal",
+            "rmlc_paper",
+            "rmlc_eager",
+            "floor",
+            "floor_products",
+        ):
             for den in ("mlp_h", "mlp_4h"):
                 if (dev, bs, num) not in medians:
                     continue
