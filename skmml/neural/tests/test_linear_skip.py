@@ -10,14 +10,6 @@ torch = pytest.importorskip("torch")
 from skmml.neural import RMLCClassifier, RMLCModule, RMLCNet  # noqa: E402
 
 
-@pytest.fixture(autouse=True)
-def _one_torch_thread():
-    n_threads = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(n_threads)
-
-
 def _pair(**kwargs):
     """The same network without and with the skip (V set by hand)."""
     torch.manual_seed(0)
