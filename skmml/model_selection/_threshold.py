@@ -1459,6 +1459,8 @@ None, default=5
         self._fold_picks = None
         best = self._search(objective, folds, grid, untuned, tunable)
         labels = np.arange(n_labels)
+        # a pick equal to the default (a tied quantile) is the untuned decision
+        best = np.where(grid[labels, best] == default, untuned, best)
         if consistent:
             self.best_score_ = objective.value(best)
             self.default_score_ = objective.value(untuned)
@@ -1602,6 +1604,11 @@ None, default=5
         picks = self._fold_picks
         if picks is None or len(folds) == 1:
             picks = np.tile(best, (len(folds), 1))
+        # labels the search left untuned use predict on every fold, as do
+        # fold picks equal to the default threshold
+        labels = np.arange(grid.shape[0])
+        untouched = (best == untuned) | (grid[labels, picks] == grid[labels, untuned])
+        picks = np.where(untouched, untuned, picks)
         mixed = self._mixed_decisions(folds, decisions, grid, picks, untuned)
         gains = self._decision_values(folds, mixed) - self._decision_values(
             folds, decisions
