@@ -21,14 +21,6 @@ from skmml.neural import (  # noqa: E402
 TINY = dict(hidden_size=3, max_epochs=2, random_state=0)
 
 
-@pytest.fixture(autouse=True)
-def _one_torch_thread():
-    n_threads = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(n_threads)
-
-
 @pytest.fixture
 def data():
     rng = np.random.RandomState(0)

@@ -30,14 +30,6 @@ FAST = dict(hidden_size=6, max_epochs=4, lr=0.03, batch_size=16, random_state=0)
 SIZES = [3, 2, 2]
 
 
-@pytest.fixture(autouse=True)
-def _one_torch_thread():
-    n_threads = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(n_threads)
-
-
 @pytest.fixture
 def data():
     rng = np.random.RandomState(0)

@@ -25,15 +25,6 @@ FAST = dict(hidden_size=8, max_epochs=15, lr=0.03, batch_size=32)
 ONE = {"all": slice(None)}
 
 
-@pytest.fixture(autouse=True)
-def _one_torch_thread():
-    # the networks here are tiny: extra threads only add contention
-    n_threads = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(n_threads)
-
-
 def _sig(v):
     return 1.0 / (1.0 + math.exp(-v))
 

@@ -27,14 +27,6 @@ from skmml.neural._base import _RowBatchDataset  # noqa: E402
 cuda = pytest.mark.skipif(not torch.cuda.is_available(), reason="needs CUDA")
 
 
-@pytest.fixture(autouse=True)
-def _one_torch_thread():
-    n_threads = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(n_threads)
-
-
 def _copy_into(dst, src):
     if isinstance(dst, torch.Tensor):
         dst.copy_(src)
