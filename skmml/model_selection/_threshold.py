@@ -1456,8 +1456,7 @@ None, default=5
             for (S, _), D in zip(folds, decisions, strict=True)
         )
         self.untuned_decision_ = "thresholds" if consistent else "predict"
-        self._fold_picks = None
-        best = self._search(objective, folds, grid, untuned, tunable)
+        best, fold_picks = self._search(objective, folds, grid, untuned, tunable)
         labels = np.arange(n_labels)
         # a pick equal to the default (a tied quantile) is the untuned decision
         best = np.where(grid[labels, best] == default, untuned, best)
@@ -1465,7 +1464,9 @@ None, default=5
             self.best_score_ = objective.value(best)
             self.default_score_ = objective.value(untuned)
         else:
-            best = self._guard_predict(folds, decisions, grid, best, untuned)
+            best = self._guard_predict(
+                folds, decisions, grid, best, untuned, fold_picks
+            )
             picks = np.tile(best, (len(folds), 1))
             mixed = self._mixed_decisions(folds, decisions, grid, picks, untuned)
             self.best_score_ = float(self._decision_values(folds, mixed).mean())
@@ -1473,7 +1474,6 @@ None, default=5
         self.thresholds_ = grid[labels, best]
         self.default_thresholds_ = default
         self.tuned_mask_ = best != untuned
-        del self._fold_picks
         self.fallback_labels_ = np.flatnonzero(~tunable)
         if self.store_cv_results:
             curves = np.vstack([objective.curve(j, best) for j in range(n_labels)])
@@ -1510,7 +1510,9 @@ None, default=5
         Labels that are not ``tunable`` stay at ``untuned``; ``guard`` then
         reverts tuned thresholds whose cross-fitted gain over ``untuned``
         does not pass it (per label for a separable objective, all labels
-        together otherwise).
+        together otherwise). Returns ``(best, fold_picks)``: ``fold_picks``
+        of shape (n_folds, n_labels) holds the picks of the search without
+        each fold, which the guard scored, or None when it did not run them.
         """
         guard, n_folds = self.guard, len(folds)
         labels = np.arange(grid.shape[0])
@@ -1519,7 +1521,7 @@ None, default=5
             terms = objective.fold_terms  # (n_folds, n_labels, T)
             best = _separable_best(terms.mean(axis=0), untuned, tunable)
             if guard is None or not np.any(best != untuned):
-                return best
+                return best, None
             # gain on fold f of the thresholds tuned on the other folds
             picks = np.tile(best, (n_folds, 1))
             if n_folds > 1:
@@ -1533,33 +1535,33 @@ None, default=5
                     for f in range(n_folds)
                 ]
             )
-            self._fold_picks = picks
             for j in np.flatnonzero(best != untuned):
                 if not _improves(gains[:, j], guard):
                     best[j] = untuned[j]
             self._log(
                 1, f"guard: {int(np.sum(best != untuned))} tuned threshold(s) kept"
             )
-            return best
+            return best, picks
         best, self.n_sweeps_ = self._ascend(objective, folds, grid, untuned, tunable)
         if guard is None or not np.any(best != untuned):
-            return best
+            return best, None
+        picks = None
         if n_folds == 1:
             gains = objective.fold_values(best) - objective.fold_values(untuned)
         else:
             gains = np.empty(n_folds)
-            self._fold_picks = np.tile(best, (n_folds, 1))
+            picks = np.tile(best, (n_folds, 1))
             for f in range(n_folds):
                 rest = folds[:f] + folds[f + 1 :]
                 search = self._objective(rest, grid)
                 pick, _ = self._ascend(search, rest, grid, untuned, tunable, quiet=True)
                 held = self._objective(folds[f : f + 1], grid)
                 gains[f] = held.value(pick) - held.value(untuned)
-                self._fold_picks[f] = pick
+                picks[f] = pick
         if not _improves(gains, guard):
             self._log(1, "guard: the tuned thresholds are reverted to the default")
-            return untuned.copy()
-        return best
+            return untuned.copy(), picks
+        return best, picks
 
     def _positive(self, X):
         positive = super()._positive(X)
@@ -1593,15 +1595,15 @@ None, default=5
             values.append(held.value(np.zeros(n_labels, dtype=np.intp)))
         return np.array(values)
 
-    def _guard_predict(self, folds, decisions, grid, best, untuned):
+    def _guard_predict(self, folds, decisions, grid, best, untuned, picks):
         """``guard`` against the estimator's own ``predict`` (the untuned
         decision of an estimator whose predict is not its thresholded
         scores): the thresholds tuned on the other folds, with ``predict``
         for the labels they leave untuned, must beat ``predict`` on each
-        held-out fold; otherwise every label is left untuned."""
+        held-out fold; otherwise every label is left untuned. ``picks``: the
+        ``fold_picks`` of :meth:`_search`."""
         if self.guard is None or not np.any(best != untuned):
             return best
-        picks = self._fold_picks
         if picks is None or len(folds) == 1:
             picks = np.tile(best, (len(folds), 1))
         # labels the search left untuned use predict on every fold, as do
