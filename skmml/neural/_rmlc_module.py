@@ -257,11 +257,7 @@ class RMLCModule(nn.Module):
         if not getattr(self, "_assume_complete", False):
             missing = missing_steps(X, self.modality_sizes)
             if bool(missing.any()):
-                final, step_logits = self._forward_missing(X, ~missing)
-                if self.linear_weights is not None:
-                    linear = self._linear_terms(torch.nan_to_num(X, nan=0.0))
-                    final, step_logits = final + linear[:, -1], step_logits + linear
-                return final, step_logits
+                return self._forward_missing(X, ~missing)
         params = (
             self.recurrent.bias,
             self.recurrent.weight,
@@ -298,7 +294,8 @@ class RMLCModule(nn.Module):
         return torch.stack(terms, dim=1).cumsum(dim=1)
 
     def _forward_missing(self, X, present):
-        """Eq. 1-4 with missing steps carried over (autograd, see Notes)."""
+        """Eq. 1-4 with missing steps carried over (autograd, see Notes),
+        plus the linear skip."""
         X = torch.nan_to_num(X, nan=0.0)
         n, h = X.shape[0], self.hidden_size
         s_mat = self.label_correlation
@@ -324,7 +321,9 @@ class RMLCModule(nn.Module):
                 z_prev = torch.where(p, torch.sigmoid(pred), z_prev)
             outs.append(pred if t == 0 else torch.where(p, pred, outs[-1]))
         step_logits = torch.stack(outs, dim=1)
-        final = torch.where(present.any(1, keepdim=True), outs[-1], torch.nan)
+        if self.linear_weights is not None:  # a missing block is 0 here: no term
+            step_logits = step_logits + self._linear_terms(X)
+        final = torch.where(present.any(1, keepdim=True), step_logits[:, -1], torch.nan)
         return final, step_logits
 
     def dense_penalty(self):
