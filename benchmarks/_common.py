@@ -29,6 +29,15 @@ from pathlib import Path
 BENCH_DIR = Path(__file__).resolve().parent
 RESULTS_DIR = BENCH_DIR / "results"
 REPO_ROOT = BENCH_DIR.parent
+DATA_DIR = REPO_ROOT.parent / "shared" / "datasets"
+
+# the views of the MULAN sets in ../shared/datasets (load_mulan_arff's views)
+MULAN_VIEWS = {
+    "emotions": {"rhythmic": "BH", "timbre": None},
+    "yeast": {"expression": slice(0, 79), "phylogenetic": slice(79, 103)},
+    # six 49-column colour-moment blocks (one per image region)
+    "scene": {f"block{k}": slice(49 * k, 49 * (k + 1)) for k in range(6)},
+}
 
 if str(REPO_ROOT) not in sys.path:  # run from a source checkout
     try:
@@ -47,6 +56,30 @@ _PACKAGES = (
     "iterative-stratification",
     "scikit-multilearn",
 )
+
+
+def load_mulan_views(name, data_dir=DATA_DIR):
+    """``(X, Y, modalities)`` of a MULAN set with its ``MULAN_VIEWS``.
+
+    Reads ``<name>.arff``, or the ``-train`` / ``-test`` pair stacked (scene
+    ships as MULAN's split); None when the files are not in ``data_dir``.
+    """
+    import numpy as np
+
+    from skmml.datasets import load_mulan_arff
+
+    path = Path(data_dir) / name
+    files = [path / f"{name}.arff"]
+    if not files[0].exists():
+        files = [path / f"{name}-train.arff", path / f"{name}-test.arff"]
+    if not all(f.exists() for f in files):
+        return None
+    parts = [
+        load_mulan_arff(f, path / f"{name}.xml", views=MULAN_VIEWS[name]) for f in files
+    ]
+    X = np.vstack([np.asarray(p.data, dtype=np.float64) for p in parts])
+    Y = np.vstack([np.asarray(p.target) for p in parts])
+    return X, Y, {k: np.asarray(v) for k, v in parts[0].modalities.items()}
 
 
 def _total_memory_bytes():

@@ -58,7 +58,7 @@ from pathlib import Path
 
 import numpy as np
 import torch
-from _common import add_json_argument, write_results
+from _common import DATA_DIR, add_json_argument, load_mulan_views, write_results
 from sklearn.ensemble import RandomForestClassifier
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.linear_model import LogisticRegression
@@ -69,7 +69,7 @@ from sklearn.neural_network import MLPClassifier
 from sklearn.preprocessing import StandardScaler
 from threadpoolctl import threadpool_limits
 
-from skmml.datasets import load_mulan_arff, make_multimodal_multilabel
+from skmml.datasets import make_multimodal_multilabel
 from skmml.losses import ClassBalancedLoss, LogitAdjustedBCELoss, WeightedBCELoss
 from skmml.metrics import group_macro_f1, macro_f1, micro_f1
 from skmml.model_selection import (
@@ -80,13 +80,7 @@ from skmml.model_selection import (
 from skmml.neural import RMLCClassifier
 from skmml.svm import LabelPowersetWeightedSVC
 
-DATA_DIR = Path(__file__).resolve().parents[2] / "shared" / "datasets"
-REAL = {
-    "emotions": {"rhythmic": "BH", "timbre": None},
-    "yeast": {"expression": slice(0, 79), "phylogenetic": slice(79, 103)},
-    # six 49-column colour-moment blocks (one per image region)
-    "scene": {f"block{k}": slice(49 * k, 49 * (k + 1)) for k in range(6)},
-}
+REAL = ["emotions", "yeast", "scene"]
 GENERATED = {"gen20": 20, "gen50": 50}
 DATASETS = [*REAL, *GENERATED]
 PEERS = ["OvR-LR", "CC-LR", "RF", "MLP", "KNN"]
@@ -111,18 +105,9 @@ def load(name, data_dir, quick=False, seed=0):
     if name in GENERATED:
         n_labels = 8 if quick else GENERATED[name]
         X, Y, modalities = generated(n_labels, seed, 160 if quick else 2700)
+        modalities = {k: np.asarray(v) for k, v in modalities.items()}
     else:
-        path = Path(data_dir) / name
-        files = [path / f"{name}.arff"]
-        if not files[0].exists():  # scene ships as the MULAN train/test split
-            files = [path / f"{name}-train.arff", path / f"{name}-test.arff"]
-        parts = [
-            load_mulan_arff(f, path / f"{name}.xml", views=REAL[name]) for f in files
-        ]
-        X = np.vstack([p.data for p in parts])
-        Y = np.vstack([p.target for p in parts])
-        modalities = parts[0].modalities
-    modalities = {k: np.asarray(v) for k, v in modalities.items()}
+        X, Y, modalities = load_mulan_views(name, data_dir)
     return np.asarray(X, dtype=np.float32), np.asarray(Y, dtype=np.int64), modalities
 
 

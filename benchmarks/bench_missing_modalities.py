@@ -36,11 +36,10 @@ not a measurement. Results: table on stdout and
 
 import argparse
 import time
-from pathlib import Path
 
 import numpy as np
 import torch
-from _common import REPO_ROOT, add_json_argument, write_results
+from _common import DATA_DIR, add_json_argument, load_mulan_views, write_results
 from sklearn.impute import SimpleImputer
 from sklearn.linear_model import LogisticRegression
 from sklearn.multiclass import OneVsRestClassifier
@@ -49,17 +48,12 @@ from sklearn.preprocessing import StandardScaler
 from threadpoolctl import threadpool_limits
 
 from skmml.compose import MultiModalConcatenator
-from skmml.datasets import load_mulan_arff, make_disaster_like
+from skmml.datasets import make_disaster_like
 from skmml.losses import WeightedBCELoss
 from skmml.metrics import macro_f1, micro_f1
 from skmml.model_selection import IterativeStratifiedKFold
 from skmml.neural import RMLCClassifier
 
-DATA_DIR = REPO_ROOT.parent / "shared" / "datasets"
-VIEWS = {
-    "emotions": {"rhythmic": "BH", "timbre": None},
-    "yeast": {"expression": slice(0, 79), "phylogenetic": slice(79, 103)},
-}
 ARMS = ("native", "impute", "drop", "OvR-LR")
 
 
@@ -68,16 +62,11 @@ def load(name, args):
         n = 300 if args.quick else 1540
         X, Y, mods = make_disaster_like(n, modality_dims=32, random_state=0)
         return X, Y, mods
-    path = Path(args.data_dir) / name
-    if not (path / f"{name}.arff").exists():
-        return None
-    bunch = load_mulan_arff(
-        path / f"{name}.arff", path / f"{name}.xml", views=VIEWS[name]
-    )
-    X, Y = np.asarray(bunch.data, dtype=np.float64), np.asarray(bunch.target)
-    if args.quick:
-        X, Y = X[:300], Y[:300]
-    return X, Y, {k: np.asarray(v) for k, v in bunch.modalities.items()}
+    data = load_mulan_views(name, args.data_dir)
+    if data is not None and args.quick:
+        X, Y, mods = data
+        data = X[:300], Y[:300], mods
+    return data
 
 
 def drop_modalities(X, modalities, rate, seed):
