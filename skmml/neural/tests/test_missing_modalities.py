@@ -24,6 +24,7 @@ from skmml.neural import (  # noqa: E402
     RMLCClassifier,
     RMLCModule,
 )
+from skmml.neural.tests.test_rmlc import _sig, _zero_module  # noqa: E402
 from skmml.utils import accepts_missing_modalities  # noqa: E402
 
 FAST = dict(hidden_size=6, max_epochs=4, lr=0.03, batch_size=16, random_state=0)
@@ -42,16 +43,10 @@ def data():
     return X, X_missing, Y.astype(np.int64)
 
 
-def _sig(v):
-    return 1.0 / (1.0 + math.exp(-v))
-
-
 def _scalar_module():
     """2 steps, hidden_size=1, one label, hand-set weights."""
-    module = RMLCModule([2, 1], n_labels=1, hidden_size=1)
+    module = _zero_module(RMLCModule([2, 1], n_labels=1, hidden_size=1))
     with torch.no_grad():
-        for p in module.parameters():
-            p.zero_()
         module.input_weights[0].weight.copy_(
             torch.tensor([[0.5, -1.0], [0.2, 0.3], [1.0, 0.4], [-0.6, 0.8]])
         )
